@@ -1,0 +1,299 @@
+//! The one error type of the core, with a stable code per failure kind.
+//!
+//! Three families, kept apart as in every good HTTP client: the caller's mistake
+//! ([`Error::InvalidArgument`]), the server saying no ([`Error::Graph`] and
+//! [`Error::Status`]), and the exchange itself failing ([`Error::Transport`],
+//! [`Error::BadResponse`]). No variant ever holds a secret: messages are built from
+//! field names, numbers and server text that has been passed through a redactor.
+
+use std::fmt;
+
+/// The stable strings that reach JavaScript as `err.code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    InvalidArgument,
+    TokenExpired,
+    TokenInvalid,
+    PermissionDenied,
+    OutsideMessagingWindow,
+    RecipientUnavailable,
+    RateLimited,
+    GraphTransient,
+    GraphError,
+    Network,
+    Timeout,
+    BadResponse,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 12] = [
+        ErrorCode::InvalidArgument,
+        ErrorCode::TokenExpired,
+        ErrorCode::TokenInvalid,
+        ErrorCode::PermissionDenied,
+        ErrorCode::OutsideMessagingWindow,
+        ErrorCode::RecipientUnavailable,
+        ErrorCode::RateLimited,
+        ErrorCode::GraphTransient,
+        ErrorCode::GraphError,
+        ErrorCode::Network,
+        ErrorCode::Timeout,
+        ErrorCode::BadResponse,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorCode::TokenExpired => "TOKEN_EXPIRED",
+            ErrorCode::TokenInvalid => "TOKEN_INVALID",
+            ErrorCode::PermissionDenied => "PERMISSION_DENIED",
+            ErrorCode::OutsideMessagingWindow => "OUTSIDE_MESSAGING_WINDOW",
+            ErrorCode::RecipientUnavailable => "RECIPIENT_UNAVAILABLE",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::GraphTransient => "GRAPH_TRANSIENT",
+            ErrorCode::GraphError => "GRAPH_ERROR",
+            ErrorCode::Network => "NETWORK",
+            ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::BadResponse => "BAD_RESPONSE",
+        }
+    }
+
+    /// True when the condition is temporary (API.md: rate limits, transient Graph
+    /// errors, network failures and timeouts).
+    pub fn retryable(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::RateLimited | ErrorCode::GraphTransient | ErrorCode::Network | ErrorCode::Timeout
+        )
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Meta's error object (`{"error":{…}}`), as parsed from a response body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GraphErrorInfo {
+    pub message: String,
+    pub kind: Option<String>,
+    pub code: i64,
+    pub subcode: Option<i64>,
+    pub fbtrace_id: Option<String>,
+    pub is_transient: bool,
+    pub user_title: Option<String>,
+    pub user_message: Option<String>,
+}
+
+/// How a request failed on the way, before a complete answer arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportKind {
+    /// DNS, TCP connect or TLS handshake failed: nothing was sent.
+    Connect,
+    /// The connection broke after the request was (or may have been) written.
+    Interrupted,
+    /// No complete answer within the time limit.
+    Timeout,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Error {
+    /// The caller's input is wrong; raised before any network call.
+    #[error("{field}: {problem}")]
+    InvalidArgument { field: String, problem: String },
+
+    /// The stored expiry has passed (a local decision, no request made).
+    #[error("{message}")]
+    TokenExpired { message: String },
+
+    /// Meta answered with a Graph error object.
+    #[error("{}", graph_message(.code, .info, .http_status))]
+    Graph {
+        code: ErrorCode,
+        info: Box<GraphErrorInfo>,
+        http_status: u16,
+        retry_after_ms: Option<u64>,
+    },
+
+    /// Meta (or a proxy) answered with an error status and no Graph error body.
+    #[error("HTTP {http_status} without a Graph error body{}", content_hint(.content_type))]
+    Status {
+        code: ErrorCode,
+        http_status: u16,
+        content_type: Option<String>,
+        retry_after_ms: Option<u64>,
+    },
+
+    /// The exchange failed in transit.
+    #[error("{detail}")]
+    Transport { kind: TransportKind, detail: String },
+
+    /// The server answered something that is not the documented shape.
+    #[error("unexpected response{}: {detail}", status_hint(.http_status))]
+    BadResponse { http_status: Option<u16>, detail: String },
+}
+
+fn graph_message(code: &ErrorCode, info: &GraphErrorInfo, status: &u16) -> String {
+    let sub = info.subcode.map(|s| format!("/{s}")).unwrap_or_default();
+    let advice = match code {
+        ErrorCode::TokenExpired => "the access token has expired: reconnect the Instagram credential. ",
+        ErrorCode::TokenInvalid => "the access token is not valid: reconnect the Instagram credential. ",
+        ErrorCode::OutsideMessagingWindow => {
+            "outside the allowed messaging window: the user must message first (24 h), or use the HUMAN_AGENT tag (7 days). "
+        }
+        _ => "",
+    };
+    format!("Graph error {}{sub} (HTTP {status}): {advice}{}", info.code, info.message)
+}
+
+fn content_hint(ct: &Option<String>) -> String {
+    ct.as_deref().map(|c| format!(" ({c})")).unwrap_or_default()
+}
+
+fn status_hint(status: &Option<u16>) -> String {
+    status.map(|s| format!(" (HTTP {s})")).unwrap_or_default()
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        Error::InvalidArgument { field: field.into(), problem: problem.into() }
+    }
+
+    pub fn bad_response(http_status: Option<u16>, detail: impl Into<String>) -> Self {
+        Error::BadResponse { http_status, detail: detail.into() }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::InvalidArgument { .. } => ErrorCode::InvalidArgument,
+            Error::TokenExpired { .. } => ErrorCode::TokenExpired,
+            Error::Graph { code, .. } | Error::Status { code, .. } => *code,
+            Error::Transport { kind: TransportKind::Timeout, .. } => ErrorCode::Timeout,
+            Error::Transport { .. } => ErrorCode::Network,
+            Error::BadResponse { .. } => ErrorCode::BadResponse,
+        }
+    }
+
+    pub fn retryable(&self) -> bool {
+        self.code().retryable()
+    }
+
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Graph { http_status, .. } | Error::Status { http_status, .. } => Some(*http_status),
+            Error::BadResponse { http_status, .. } => *http_status,
+            _ => None,
+        }
+    }
+
+    pub fn graph(&self) -> Option<&GraphErrorInfo> {
+        match self {
+            Error::Graph { info, .. } => Some(info),
+            _ => None,
+        }
+    }
+
+    pub fn retry_after_ms(&self) -> Option<u64> {
+        match self {
+            Error::Graph { retry_after_ms, .. } | Error::Status { retry_after_ms, .. } => *retry_after_ms,
+            _ => None,
+        }
+    }
+
+    /// Prefixes the field path of an `InvalidArgument` (`title` → `message.quickReplies[2].title`).
+    pub fn within(self, prefix: &str) -> Self {
+        match self {
+            Error::InvalidArgument { field, problem } if !prefix.is_empty() => {
+                let field = if field.is_empty() {
+                    prefix.to_string()
+                } else if field.starts_with('[') {
+                    format!("{prefix}{field}")
+                } else {
+                    format!("{prefix}.{field}")
+                };
+                Error::InvalidArgument { field, problem }
+            }
+            other => other,
+        }
+    }
+}
+
+/// Maps a Graph error object to its stable code (API.md's table), by numbers only:
+/// graph.instagram.com localizes the message text.
+pub fn classify_graph(code: i64, subcode: Option<i64>, is_transient: bool) -> ErrorCode {
+    match (code, subcode) {
+        (190, Some(463)) => ErrorCode::TokenExpired,
+        (190, _) => ErrorCode::TokenInvalid,
+        (10, Some(2534022 | 2018278)) => ErrorCode::OutsideMessagingWindow,
+        (551, _) | (100, Some(2018001 | 2534014)) | (200, Some(2534041)) => ErrorCode::RecipientUnavailable,
+        (4 | 17 | 32 | 341 | 613 | 80001..=80006, _) => ErrorCode::RateLimited,
+        (1 | 2, _) => ErrorCode::GraphTransient,
+        _ if is_transient => ErrorCode::GraphTransient,
+        (10 | 200..=299 | 368, _) => ErrorCode::PermissionDenied,
+        _ => ErrorCode::GraphError,
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_of_the_table() {
+        let rows: &[(i64, Option<i64>, bool, ErrorCode)] = &[
+            (190, Some(463), false, ErrorCode::TokenExpired),
+            (190, Some(458), false, ErrorCode::TokenInvalid),
+            (190, Some(460), false, ErrorCode::TokenInvalid),
+            (190, Some(464), false, ErrorCode::TokenInvalid),
+            (190, Some(467), false, ErrorCode::TokenInvalid),
+            (190, Some(492), false, ErrorCode::TokenInvalid),
+            (190, None, false, ErrorCode::TokenInvalid),
+            (10, None, false, ErrorCode::PermissionDenied),
+            (200, None, false, ErrorCode::PermissionDenied),
+            (299, None, false, ErrorCode::PermissionDenied),
+            (368, None, false, ErrorCode::PermissionDenied),
+            (10, Some(2534022), false, ErrorCode::OutsideMessagingWindow),
+            (10, Some(2018278), false, ErrorCode::OutsideMessagingWindow),
+            (551, None, false, ErrorCode::RecipientUnavailable),
+            (551, Some(1545041), false, ErrorCode::RecipientUnavailable),
+            (100, Some(2018001), false, ErrorCode::RecipientUnavailable),
+            (100, Some(2534014), false, ErrorCode::RecipientUnavailable),
+            (200, Some(2534041), false, ErrorCode::RecipientUnavailable),
+            (4, None, false, ErrorCode::RateLimited),
+            (17, None, false, ErrorCode::RateLimited),
+            (32, None, false, ErrorCode::RateLimited),
+            (341, None, false, ErrorCode::RateLimited),
+            (613, Some(2534040), false, ErrorCode::RateLimited),
+            (80001, None, false, ErrorCode::RateLimited),
+            (80002, None, false, ErrorCode::RateLimited),
+            (80006, None, false, ErrorCode::RateLimited),
+            (1, None, false, ErrorCode::GraphTransient),
+            (2, None, false, ErrorCode::GraphTransient),
+            (100, None, true, ErrorCode::GraphTransient),
+            (100, None, false, ErrorCode::GraphError),
+            (100, Some(2534025), false, ErrorCode::GraphError),
+            (-1, Some(2534023), false, ErrorCode::GraphError),
+        ];
+        for &(code, sub, transient, want) in rows {
+            assert_eq!(classify_graph(code, sub, transient), want, "code {code} sub {sub:?}");
+        }
+    }
+
+    #[test]
+    fn retryable_codes() {
+        let retryable: Vec<_> = ErrorCode::ALL.iter().filter(|c| c.retryable()).map(|c| c.as_str()).collect();
+        assert_eq!(retryable, ["RATE_LIMITED", "GRAPH_TRANSIENT", "NETWORK", "TIMEOUT"]);
+    }
+
+    #[test]
+    fn field_paths_compose() {
+        let e = Error::invalid("title", "at most 20 characters").within("quickReplies[2]").within("message");
+        assert_eq!(e.to_string(), "message.quickReplies[2].title: at most 20 characters");
+        let e = Error::invalid("[13]", "at most 13 quick replies").within("message.quickReplies");
+        assert_eq!(e.to_string(), "message.quickReplies[13]: at most 13 quick replies");
+    }
+}

@@ -1,0 +1,26 @@
+//! instagram-native: a correct Instagram core for Node.js.
+//!
+//! The core modules know nothing of JavaScript and are tested with `cargo test`:
+//! - [`error`]: the error enum and its stable codes;
+//! - [`secret`]: secrets that cannot be printed;
+//! - [`time`]: timestamps as the API accepts them;
+//! - [`runtime`]: the one HTTP client of the process;
+//! - [`graph`]: the one Graph API client (URLs, auth, timeouts, retries, error mapping);
+//! - [`token`]: the token policy and lifecycle (exchange, refresh, preAuthenticate);
+//! - [`account`]: account discovery;
+//! - [`messaging`]: outgoing messages: model, validation, wire JSON, send;
+//! - [`webhook`]: signature checks and event normalisation.
+//!
+//! [`binding`] is the only module that imports napi.
+
+pub mod account;
+pub mod error;
+pub mod graph;
+pub mod messaging;
+pub mod runtime;
+pub mod secret;
+pub mod time;
+pub mod token;
+pub mod webhook;
+
+mod binding;
