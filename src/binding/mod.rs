@@ -1,1 +1,7 @@
-//! TODO
+//! The JavaScript surface: the only module that imports napi. Each file converts JS
+//! values to core types, calls the core, and converts the result (or error) back.
+
+mod account;
+mod convert;
+mod options;
+mod token;

@@ -1,8 +1,23 @@
-//! The one Graph API client: every HTTP request of the addon goes through here.
+//! The one Graph API client: every HTTP request of the addon goes through [`execute`], so
+//! timeouts, retries, usage headers, error mapping and secret redaction live here only.
 
+mod options;
+mod response;
+mod retry;
+
+pub use options::{BaseUrl, CallOptions, CallOptionsInput, DEFAULT_API_VERSION};
+pub use response::{id_string, interpret, opt_id_string, parse_graph_error, parse_usage, RawResponse, Usage};
+pub use retry::Idempotence;
+
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use url::Url;
 
-use crate::secret::Secret;
+use crate::error::{Error, TransportKind};
+use crate::secret::{redact, Secret};
+
+/// The largest answer read; anything longer is not a Graph answer.
+pub const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Which of Meta's two Instagram APIs a token belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -32,4 +47,123 @@ impl LoginType {
             LoginType::Facebook => "facebook",
         }
     }
+}
+
+/// One request to the Graph API, described before it is sent.
+#[derive(Debug)]
+pub struct GraphRequest<'a> {
+    pub method: reqwest::Method,
+    /// The full URL; it may hold secrets in its query (the Instagram token endpoints
+    /// take them there), so it never goes into an error.
+    pub url: Url,
+    /// Sent as `Authorization: Bearer`.
+    pub bearer: Option<&'a Secret>,
+    /// A JSON body.
+    pub json: Option<Vec<u8>>,
+    /// Every secret of this call, scrubbed from any text that reaches an error.
+    pub secrets: Vec<&'a Secret>,
+    pub idempotence: Idempotence,
+}
+
+impl GraphRequest<'_> {
+    /// `GET host/path` without the query, for messages.
+    fn describe(&self) -> String {
+        format!("{} {}{}", self.method, self.url.host_str().unwrap_or(""), self.url.path())
+    }
+}
+
+/// A successful answer: the typed body and what the usage headers said.
+#[derive(Debug)]
+pub struct GraphAnswer<T> {
+    pub body: T,
+    pub usage: Usage,
+}
+
+/// Sends `req`, retrying as API.md says, and parses the answer as `T`.
+pub async fn execute<T: DeserializeOwned>(req: &GraphRequest<'_>, opts: &CallOptions) -> Result<GraphAnswer<T>, Error> {
+    let mut attempt = 0;
+    loop {
+        let result = match attempt_once(req, opts).await {
+            Ok(raw) => {
+                let usage = raw.usage();
+                interpret::<T>(&raw, crate::time::now_ms(), &req.secrets).map(|body| GraphAnswer { body, usage })
+            }
+            Err(e) => Err(e),
+        };
+        let err = match result {
+            Ok(answer) => return Ok(answer),
+            Err(e) => e,
+        };
+        match retry::next_step(&err, attempt, opts.max_retries, req.idempotence, fastrand::f64()) {
+            retry::Next::RetryAfter(wait) => {
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            }
+            retry::Next::Fail => return Err(err),
+        }
+    }
+}
+
+/// One attempt: send, read the whole answer, all within the call's timeout.
+async fn attempt_once(req: &GraphRequest<'_>, opts: &CallOptions) -> Result<RawResponse, Error> {
+    let client = crate::runtime::http_client().map_err(|e| Error::Transport { kind: TransportKind::Connect, detail: e.to_string() })?;
+    let mut builder = client.request(req.method.clone(), req.url.clone()).header(reqwest::header::ACCEPT, "application/json");
+    if let Some(token) = req.bearer {
+        builder = builder.bearer_auth(token.expose());
+    }
+    if let Some(json) = &req.json {
+        builder = builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(json.clone());
+    }
+    let exchange = async {
+        let resp = builder.send().await.map_err(|e| transport_error(req, e))?;
+        let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let mut raw = RawResponse {
+            status: resp.status().as_u16(),
+            content_type: header("content-type"),
+            retry_after: header("retry-after"),
+            app_usage: header("x-app-usage"),
+            business_usage: header("x-business-use-case-usage"),
+            body: Vec::new(),
+        };
+        let mut resp = resp;
+        while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(req, e))? {
+            if raw.body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Err(Error::bad_response(Some(raw.status), format!("{}: answer larger than {} bytes", req.describe(), MAX_RESPONSE_BYTES)));
+            }
+            raw.body.extend_from_slice(&chunk);
+        }
+        Ok(raw)
+    };
+    match tokio::time::timeout(opts.timeout, exchange).await {
+        Ok(result) => result,
+        Err(_) => Err(Error::Transport {
+            kind: TransportKind::Timeout,
+            detail: format!("{}: no complete answer within {} ms", req.describe(), opts.timeout.as_millis()),
+        }),
+    }
+}
+
+/// A transport failure, classified, with its text stripped of the URL and every secret.
+fn transport_error(req: &GraphRequest<'_>, e: reqwest::Error) -> Error {
+    let kind = if e.is_connect() {
+        TransportKind::Connect
+    } else if e.is_timeout() {
+        TransportKind::Timeout
+    } else {
+        TransportKind::Interrupted
+    };
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    let what = match kind {
+        TransportKind::Connect => "could not connect",
+        TransportKind::Timeout => "timed out",
+        TransportKind::Interrupted => "connection failed after the request was sent",
+    };
+    Error::Transport { kind, detail: redact(&format!("{}: {what} ({text})", req.describe()), &req.secrets) }
 }

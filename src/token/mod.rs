@@ -1,1 +1,10 @@
-//! TODO
+//! The token lifecycle: the pure policy, the exchange/refresh calls, and
+//! `preAuthenticate` carrying the policy out (with single flight).
+
+mod grant;
+mod policy;
+mod preauth;
+
+pub use grant::{exchange, refresh, ExchangeRequest, RefreshRequest, TokenGrant};
+pub use policy::{decide, expired_error, CredentialInput, Decision, Next, PolicyInput, TokenPolicy, TokenState};
+pub use preauth::{pre_authenticate, PreAuthAction, PreAuthResult};

@@ -1,0 +1,203 @@
+//! Per-call options (`CallOptions` of API.md): base URLs, API version, timeout, retries,
+//! and the clock.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use url::{Host, Url};
+
+use crate::error::Error;
+
+pub const DEFAULT_INSTAGRAM_URL: &str = "https://graph.instagram.com";
+pub const DEFAULT_FACEBOOK_URL: &str = "https://graph.facebook.com";
+/// The Graph API version used when the caller names none.
+pub const DEFAULT_API_VERSION: &str = "v24.0";
+pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Upper bounds that keep a typo from turning into a call that never ends.
+const MAX_TIMEOUT_MS: f64 = 600_000.0;
+const MAX_RETRIES: f64 = 10.0;
+
+/// `CallOptions` exactly as JavaScript gives it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallOptionsInput {
+    pub instagram_url: Option<String>,
+    pub facebook_url: Option<String>,
+    pub api_version: Option<String>,
+    pub timeout_ms: Option<f64>,
+    pub max_retries: Option<f64>,
+    pub now: Option<f64>,
+}
+
+/// Checked call options.
+#[derive(Debug, Clone)]
+pub struct CallOptions {
+    pub instagram_url: BaseUrl,
+    pub facebook_url: BaseUrl,
+    pub api_version: String,
+    pub timeout: Duration,
+    pub max_retries: u32,
+    /// Epoch ms that replaces the clock for every time decision, when given.
+    pub now: Option<i64>,
+}
+
+impl Default for CallOptions {
+    fn default() -> Self {
+        CallOptions::from_input(&CallOptionsInput::default()).expect("defaults are valid")
+    }
+}
+
+impl CallOptions {
+    pub fn from_input(input: &CallOptionsInput) -> Result<Self, Error> {
+        let instagram_url =
+            BaseUrl::parse(input.instagram_url.as_deref().unwrap_or(DEFAULT_INSTAGRAM_URL), "options.instagramUrl")?;
+        let facebook_url =
+            BaseUrl::parse(input.facebook_url.as_deref().unwrap_or(DEFAULT_FACEBOOK_URL), "options.facebookUrl")?;
+        let api_version = match input.api_version.as_deref() {
+            None => DEFAULT_API_VERSION.to_string(),
+            Some(v) if is_api_version(v) => v.to_string(),
+            Some(_) => return Err(Error::invalid("options.apiVersion", "must look like \"v24.0\"")),
+        };
+        let timeout_ms = match input.timeout_ms {
+            None => DEFAULT_TIMEOUT_MS,
+            Some(t) if t.is_finite() && t > 0.0 && t <= MAX_TIMEOUT_MS => t.ceil() as u64,
+            Some(_) => return Err(Error::invalid("options.timeoutMs", "must be more than 0 and at most 600000 ms")),
+        };
+        let max_retries = match input.max_retries {
+            None => DEFAULT_MAX_RETRIES,
+            Some(r) if r.fract() == 0.0 && (0.0..=MAX_RETRIES).contains(&r) => r as u32,
+            Some(_) => return Err(Error::invalid("options.maxRetries", "must be a whole number from 0 to 10")),
+        };
+        let now = match input.now {
+            None => None,
+            Some(n) if n.is_finite() && n >= 0.0 => Some(n.round() as i64),
+            Some(_) => return Err(Error::invalid("options.now", "must be epoch milliseconds")),
+        };
+        Ok(CallOptions { instagram_url, facebook_url, api_version, timeout: Duration::from_millis(timeout_ms), max_retries, now })
+    }
+
+    /// The clock for time decisions: `now` when given, else the wall clock.
+    pub fn now_ms(&self) -> i64 {
+        self.now.unwrap_or_else(crate::time::now_ms)
+    }
+}
+
+fn is_api_version(v: &str) -> bool {
+    let Some(rest) = v.strip_prefix('v') else { return false };
+    let mut parts = rest.split('.');
+    let ok = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()));
+    ok(parts.next()) && ok(parts.next()) && parts.next().is_none()
+}
+
+/// A checked base URL: `https://…`, or `http://` to a loopback host only; no query, no
+/// fragment, no credentials; a trailing `/` dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    pub fn parse(text: &str, field: &str) -> Result<Self, Error> {
+        let url = Url::parse(text).map_err(|_| Error::invalid(field, "must be an absolute https:// URL"))?;
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&url) => {}
+            "http" => {
+                return Err(Error::invalid(
+                    field,
+                    "plain http:// is accepted only for loopback hosts (127.0.0.0/8, [::1], localhost); use https://",
+                ))
+            }
+            _ => return Err(Error::invalid(field, "must be an https:// URL")),
+        }
+        if url.host().is_none() {
+            return Err(Error::invalid(field, "must name a host"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::invalid(field, "must not contain credentials"));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(Error::invalid(field, "must not contain a query or a fragment"));
+        }
+        let mut s = url.as_str().to_string();
+        while s.ends_with('/') {
+            s.pop();
+        }
+        Ok(BaseUrl(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL of `segments` below this base, each segment percent-encoded, with the
+    /// given query pairs.
+    pub fn join(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
+        let mut url = Url::parse(&self.0).expect("a BaseUrl always parses");
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty();
+            path.extend(segments);
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        url
+    }
+
+    /// True when `url` has this base's scheme, host and port (paging links must not
+    /// lead the token anywhere else).
+    pub fn same_origin(&self, url: &Url) -> bool {
+        Url::parse(&self.0).is_ok_and(|b| b.origin() == url.origin())
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(BaseUrl::parse("https://graph.instagram.com/", "f").unwrap().as_str(), "https://graph.instagram.com");
+        assert_eq!(BaseUrl::parse("http://127.0.0.1:8080//", "f").unwrap().as_str(), "http://127.0.0.1:8080");
+        assert!(BaseUrl::parse("http://127.1.2.3:1", "f").is_ok());
+        assert!(BaseUrl::parse("http://[::1]:1", "f").is_ok());
+        assert!(BaseUrl::parse("http://localhost:1", "f").is_ok());
+        for bad in ["http://example.com", "http://10.0.0.1", "http://localhost.evil.com", "ftp://x", "graph.instagram.com", "https://u:p@x.com", "https://x.com/?a=1"] {
+            let e = BaseUrl::parse(bad, "options.instagramUrl").unwrap_err();
+            assert!(e.to_string().starts_with("options.instagramUrl:"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn join_never_doubles_slashes_and_encodes() {
+        let b = BaseUrl::parse("https://proxy.example/graph/", "f").unwrap();
+        let u = b.join(&["v24.0", "me", "messages"], &[("a", "x y&z")]);
+        assert_eq!(u.as_str(), "https://proxy.example/graph/v24.0/me/messages?a=x+y%26z");
+        let b = BaseUrl::parse("https://graph.instagram.com", "f").unwrap();
+        assert_eq!(b.join(&["access_token"], &[]).as_str(), "https://graph.instagram.com/access_token");
+    }
+
+    #[test]
+    fn option_limits() {
+        let bad = |i: CallOptionsInput, field: &str| {
+            let e = CallOptions::from_input(&i).unwrap_err();
+            assert!(e.to_string().starts_with(field), "{e}");
+        };
+        bad(CallOptionsInput { timeout_ms: Some(0.0), ..Default::default() }, "options.timeoutMs");
+        bad(CallOptionsInput { timeout_ms: Some(f64::NAN), ..Default::default() }, "options.timeoutMs");
+        bad(CallOptionsInput { max_retries: Some(1.5), ..Default::default() }, "options.maxRetries");
+        bad(CallOptionsInput { api_version: Some("24".into()), ..Default::default() }, "options.apiVersion");
+        let o = CallOptions::from_input(&CallOptionsInput { api_version: Some("v21.0".into()), ..Default::default() }).unwrap();
+        assert_eq!(o.api_version, "v21.0");
+        assert_eq!(o.timeout, Duration::from_millis(30_000));
+        assert_eq!(o.max_retries, 2);
+    }
+}

@@ -1,0 +1,167 @@
+//! `preAuthenticate`: the n8n credential hook. Carries out [`decide`]'s decision and returns
+//! exactly the fields for n8n to persist. Concurrent calls for the same token share one
+//! request (single flight within the process).
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
+use futures_util::future::{BoxFuture, FutureExt, Shared};
+use sha2::{Digest, Sha256};
+
+use super::grant::{exchange, refresh, ExchangeRequest, RefreshRequest, TokenGrant};
+use super::policy::{decide, expired_error, Next, TokenPolicy, TokenState};
+use crate::error::{Error, ErrorCode};
+use crate::graph::{CallOptions, LoginType};
+use crate::secret::Secret;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreAuthAction {
+    None,
+    Exchanged,
+    Refreshed,
+    Kept,
+}
+
+impl PreAuthAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PreAuthAction::None => "none",
+            PreAuthAction::Exchanged => "exchanged",
+            PreAuthAction::Refreshed => "refreshed",
+            PreAuthAction::Kept => "kept",
+        }
+    }
+}
+
+/// `PreAuthResult` of API.md.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreAuthResult {
+    pub action: PreAuthAction,
+    pub changed: bool,
+    pub access_token: Secret,
+    pub access_token_expires_at: Option<i64>,
+    pub access_token_issued_at: Option<i64>,
+    pub source_token_fingerprint: Option<String>,
+    pub warning: Option<String>,
+}
+
+type SharedGrant = Shared<BoxFuture<'static, Result<TokenGrant, Error>>>;
+
+static IN_FLIGHT: LazyLock<Mutex<HashMap<[u8; 32], SharedGrant>>> = LazyLock::new(Default::default);
+
+/// Runs `call` unless an identical call (same `key`) is already running, in which case its
+/// result is shared.
+async fn single_flight(key: [u8; 32], call: impl FnOnce() -> BoxFuture<'static, Result<TokenGrant, Error>>) -> Result<TokenGrant, Error> {
+    let shared = {
+        let mut map = IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(key).or_insert_with(|| call().shared()).clone()
+    };
+    let result = shared.clone().await;
+    let mut map = IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner());
+    if map.get(&key).is_some_and(|s| s.ptr_eq(&shared)) {
+        map.remove(&key);
+    }
+    result
+}
+
+/// The identity of a network call: what it does, with which token and secrets, where.
+fn flight_key(parts: &[&str]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p.as_bytes());
+    }
+    h.finalize().into()
+}
+
+/// Carries out the decision for `state`.
+pub async fn pre_authenticate(state: TokenState, policy: TokenPolicy, opts: CallOptions) -> Result<PreAuthResult, Error> {
+    let now = opts.now_ms();
+    let decision = decide(&state, &policy, now)?;
+    let unchanged = |action, warning| PreAuthResult {
+        action,
+        changed: false,
+        access_token: state.stored.clone().unwrap_or_default(),
+        access_token_expires_at: state.expires_at,
+        access_token_issued_at: state.issued_at,
+        source_token_fingerprint: state.source_fingerprint.clone(),
+        warning,
+    };
+    match decision.next {
+        Next::None | Next::Wait => Ok(unchanged(PreAuthAction::None, None)),
+        Next::Expired => Err(expired_error(state.expires_at)),
+        Next::Exchange => {
+            let oauth = state.oauth.clone().unwrap_or_default();
+            let client_secret = state.client_secret.clone().ok_or_else(|| {
+                Error::invalid("clientSecret", "is required to exchange the OAuth token for a long-lived token")
+            })?;
+            if state.login_type == LoginType::Facebook && state.client_id.is_none() {
+                return Err(Error::invalid("clientId", "is required for loginType 'facebook' (the Meta app id)"));
+            }
+            let req = ExchangeRequest {
+                access_token: oauth.clone(),
+                client_secret,
+                client_id: state.client_id.clone(),
+                login_type: Some(state.login_type),
+            };
+            let key = flight_key(&[
+                "exchange",
+                req.access_token.expose(),
+                req.client_secret.expose(),
+                req.client_id.as_deref().unwrap_or(""),
+                state.login_type.as_str(),
+                opts.instagram_url.as_str(),
+                opts.facebook_url.as_str(),
+                &opts.api_version,
+            ]);
+            let call_opts = opts.clone();
+            let result = single_flight(key, move || async move { exchange(&req, &call_opts).await }.boxed()).await;
+            match result {
+                Ok(grant) => Ok(from_grant(&state, PreAuthAction::Exchanged, grant, Some(oauth.fingerprint()))),
+                Err(e) if e.code() != ErrorCode::InvalidArgument && state.stored_is_valid(&policy, now) => {
+                    Ok(unchanged(PreAuthAction::Kept, Some(warning("exchange of the new OAuth token", &e))))
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Next::Refresh => {
+            let stored = state.stored.clone().unwrap_or_default();
+            let key = flight_key(&["refresh", stored.expose(), opts.instagram_url.as_str()]);
+            let req = RefreshRequest { access_token: stored };
+            let call_opts = opts.clone();
+            let result = single_flight(key, move || async move { refresh(&req, &call_opts).await }.boxed()).await;
+            match result {
+                Ok(grant) => {
+                    let fp = state.source_fingerprint.clone();
+                    Ok(from_grant(&state, PreAuthAction::Refreshed, grant, fp))
+                }
+                Err(e) if matches!(e.code(), ErrorCode::TokenExpired | ErrorCode::TokenInvalid) => Err(e),
+                Err(e) if state.stored_is_valid(&policy, now) => {
+                    Ok(unchanged(PreAuthAction::Kept, Some(warning("refresh of the stored token", &e))))
+                }
+                Err(e) => Err(e),
+            }
+        }
+    }
+}
+
+fn from_grant(state: &TokenState, action: PreAuthAction, grant: TokenGrant, fingerprint: Option<String>) -> PreAuthResult {
+    let changed = state.stored.as_ref() != Some(&grant.access_token)
+        || state.expires_at != Some(grant.expires_at)
+        || state.issued_at != Some(grant.issued_at)
+        || state.source_fingerprint != fingerprint;
+    PreAuthResult {
+        action,
+        changed,
+        access_token: grant.access_token,
+        access_token_expires_at: Some(grant.expires_at),
+        access_token_issued_at: Some(grant.issued_at),
+        source_token_fingerprint: fingerprint,
+        warning: None,
+    }
+}
+
+/// Why a kept token was kept. Error texts hold no secrets (they are redacted at the source).
+fn warning(what: &str, e: &Error) -> String {
+    format!("{what} failed ({}: {e}); the stored token is still valid and was kept", e.code())
+}
