@@ -1,0 +1,200 @@
+//! The send request exactly as JavaScript passes it (API.md, "Sending").
+//!
+//! These structs only describe the shape: every value is kept as the caller wrote it, and
+//! enum-like values (`senderAction`, `messagingType`, `tag`, attachment and button `type`,
+//! `sticker`) stay strings so that [`prepare`](super::prepare) can refuse an unknown one with
+//! the exact field path. Required strings default to empty when missing, so a missing field
+//! and an empty one get the same precise `INVALID_ARGUMENT` from validation.
+//!
+//! Unknown fields are ignored, as a JavaScript caller expects of an options object.
+
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::graph::LoginType;
+use crate::secret::{redact, Secret};
+
+/// `sendMessage`'s first argument.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+pub struct SendRequest {
+    /// Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`.
+    /// Required, non-empty.
+    #[serde(default)]
+    pub access_token: Secret,
+    /// IG professional account id (instagram login) or page id (facebook login): `"me"` or
+    /// ASCII digits. Default `"me"`.
+    pub account_id: Option<String>,
+    /// Default: `facebook` for a token starting `EAA`, else `instagram`.
+    pub login_type: Option<LoginType>,
+    /// Facebook login only: adds `appsecret_proof` to the request.
+    pub app_secret: Option<Secret>,
+    /// Who receives it: exactly one of `id` / `commentId`.
+    #[serde(default)]
+    pub recipient: Recipient,
+    /// A message; exactly one of `message` / `senderAction` / `reaction`.
+    pub message: Option<OutgoingMessage>,
+    /// `typing_on`, `typing_off` or `mark_seen`.
+    pub sender_action: Option<String>,
+    /// React to (or, without `reaction`, unreact from) a message.
+    pub reaction: Option<ReactionInput>,
+    /// `RESPONSE`, `UPDATE` or `MESSAGE_TAG`; messages default to `RESPONSE`.
+    pub messaging_type: Option<String>,
+    /// `HUMAN_AGENT`; only with `messagingType: "MESSAGE_TAG"`, which requires it.
+    pub tag: Option<String>,
+}
+
+/// `recipient`: `{ id }` (an IGSID / PSID) or `{ commentId }` (a private reply to a comment).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+pub struct Recipient {
+    /// Instagram-scoped user id: ASCII digits.
+    pub id: Option<String>,
+    /// Comment to answer privately: ASCII digits.
+    pub comment_id: Option<String>,
+}
+
+/// `reaction`: `{ messageId, reaction? }`; without `reaction` the existing reaction is removed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+pub struct ReactionInput {
+    /// The `mid` of the message reacted to. Required, non-empty.
+    pub message_id: Option<String>,
+    /// The reaction, e.g. `love`; non-empty when given. Absent means unreact.
+    pub reaction: Option<String>,
+}
+
+/// `message`: exactly one content kind (`text`, `attachment`, `images`, `sticker`,
+/// `mediaShare`, `genericTemplate`, `buttonTemplate`); `quickReplies` only with `text`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+pub struct OutgoingMessage {
+    /// 1–1000 UTF-8 bytes.
+    pub text: Option<String>,
+    /// 1–13 quick replies, only with `text`.
+    pub quick_replies: Option<Vec<QuickReply>>,
+    /// One image, audio, video or file, by URL or by uploaded attachment id.
+    pub attachment: Option<AttachmentInput>,
+    /// 1–10 image URLs sent as one message.
+    pub images: Option<Vec<String>>,
+    /// Only `like_heart`.
+    pub sticker: Option<String>,
+    /// Share one of the account's posts.
+    pub media_share: Option<MediaShare>,
+    /// A carousel of 1–10 cards.
+    pub generic_template: Option<GenericTemplate>,
+    /// Text with 1–3 buttons.
+    pub button_template: Option<ButtonTemplate>,
+}
+
+/// A quick reply button under a text message.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+pub struct QuickReply {
+    /// 1–20 characters.
+    #[serde(default)]
+    pub title: String,
+    /// 1–1000 characters, sent back in the webhook when tapped.
+    #[serde(default)]
+    pub payload: String,
+}
+
+/// `message.attachment`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+pub struct AttachmentInput {
+    /// `image`, `audio`, `video` or `file`.
+    #[serde(rename = "type", default)]
+    pub type_: String,
+    /// Absolute `http(s)` URL Meta fetches; exactly one of `url` / `attachmentId`.
+    pub url: Option<String>,
+    /// Id of an attachment uploaded before; exactly one of `url` / `attachmentId`.
+    pub attachment_id: Option<String>,
+}
+
+/// `message.mediaShare`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+pub struct MediaShare {
+    /// Id of the post to share. Required, non-empty.
+    #[serde(default)]
+    pub post_id: String,
+}
+
+/// `message.genericTemplate`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+pub struct GenericTemplate {
+    /// 1–10 cards.
+    #[serde(default)]
+    pub elements: Vec<TemplateElement>,
+}
+
+/// One card of a generic template.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+pub struct TemplateElement {
+    /// 1–80 characters.
+    #[serde(default)]
+    pub title: String,
+    /// 1–80 characters when given.
+    pub subtitle: Option<String>,
+    /// Absolute `http(s)` URL of the card image.
+    pub image_url: Option<String>,
+    /// Absolute `http(s)` URL opened when the card is tapped.
+    pub default_action_url: Option<String>,
+    /// 1–3 buttons when given.
+    pub buttons: Option<Vec<Button>>,
+}
+
+/// `message.buttonTemplate`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+pub struct ButtonTemplate {
+    /// 1–640 characters.
+    #[serde(default)]
+    pub text: String,
+    /// 1–3 buttons.
+    #[serde(default)]
+    pub buttons: Vec<Button>,
+}
+
+/// A template button: `{ type: 'web_url', title, url }` or `{ type: 'postback', title, payload }`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+pub struct Button {
+    /// `web_url` or `postback`.
+    #[serde(rename = "type", default)]
+    pub type_: String,
+    /// 1–20 characters.
+    #[serde(default)]
+    pub title: String,
+    /// `web_url` only (and required there): absolute `http(s)` URL.
+    pub url: Option<String>,
+    /// `postback` only (and required there): 1–1000 characters.
+    pub payload: Option<String>,
+}
+
+impl SendRequest {
+    /// Reads a request from the JSON value the binding made of the JS object. A value of the
+    /// wrong type is an `INVALID_ARGUMENT` naming its path (`message.text`, `images[2]`; the
+    /// whole argument is `request`). The access token and app secret never appear in the
+    /// message, even when they were passed in the wrong place.
+    pub fn from_value(value: serde_json::Value) -> Result<SendRequest, Error> {
+        let secrets: Vec<Secret> = ["accessToken", "appSecret"]
+            .iter()
+            .filter_map(|key| value.get(key)?.as_str())
+            .map(Secret::new)
+            .collect();
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." {
+                "request".to_string()
+            } else {
+                path
+            };
+            let refs: Vec<&Secret> = secrets.iter().collect();
+            Error::invalid(field, redact(&e.inner().to_string(), &refs))
+        })
+    }
+}

@@ -1,0 +1,277 @@
+//! Checking a [`SendRequest`] against API.md's rules and turning it into a [`PreparedSend`].
+//!
+//! Pure: no network, no clock. Every refusal is an `INVALID_ARGUMENT` whose field is the JS
+//! path (`recipient.id`, `message.quickReplies[13]`) and whose problem names the limit. No
+//! problem text ever repeats a value the caller passed, so neither the access token nor the
+//! app secret can leak through one, wherever the caller put them.
+
+use crate::error::Error;
+use crate::graph::LoginType;
+use crate::secret::Secret;
+
+use super::content;
+use super::model::{ReactionInput, Recipient, SendRequest};
+use super::wire::{
+    MessageTag, MessagingType, PreparedSend, ReactionPayload, SenderAction, WireBody, WireContent,
+    WireRecipient,
+};
+
+/// Checks a send request and builds its wire body; the first rule broken is the error.
+pub fn prepare(req: &SendRequest) -> Result<PreparedSend, Error> {
+    access_token(&req.access_token)?;
+    if req.app_secret.as_ref().is_some_and(Secret::is_empty) {
+        return Err(Error::invalid("appSecret", "must not be empty when given"));
+    }
+    let account_id = account_id(req.account_id.as_deref())?;
+    let recipient = recipient(&req.recipient).map_err(|e| e.within("recipient"))?;
+    let content = content_of(req)?;
+    let (messaging_type, tag) = messaging_type_and_tag(req)?;
+
+    let is_message = matches!(content, WireContent::Message { .. });
+    if matches!(recipient, WireRecipient::CommentId(_)) && !is_message {
+        return Err(Error::invalid(
+            "recipient.commentId",
+            "a private reply to a comment must be a message, not a sender action or reaction",
+        ));
+    }
+    // A message always states its type (RESPONSE unless told otherwise); sender actions and
+    // reactions carry one only when the caller chose it.
+    let messaging_type = if is_message {
+        Some(messaging_type.unwrap_or(MessagingType::Response))
+    } else {
+        messaging_type
+    };
+
+    Ok(PreparedSend {
+        login_type: LoginType::resolve(req.login_type, &req.access_token),
+        account_id,
+        body: WireBody {
+            recipient,
+            messaging_type,
+            tag,
+            content,
+        },
+    })
+}
+
+/// Non-empty, and printable ASCII without spaces: it goes into the `Authorization` header.
+fn access_token(token: &Secret) -> Result<(), Error> {
+    if token.is_empty() {
+        return Err(Error::invalid("accessToken", "is required"));
+    }
+    if !token.expose().bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid(
+            "accessToken",
+            "must be printable ASCII without spaces or line breaks",
+        ));
+    }
+    Ok(())
+}
+
+/// `"me"` (the default) or ASCII digits: the id goes into the URL path, so nothing else passes.
+fn account_id(given: Option<&str>) -> Result<String, Error> {
+    match given {
+        None | Some("me") => Ok("me".to_string()),
+        Some(id) if is_numeric_id(id) => Ok(id.to_string()),
+        Some(_) => Err(Error::invalid(
+            "accountId",
+            "must be \"me\" or a numeric account id (ASCII digits)",
+        )),
+    }
+}
+
+/// Exactly one of `id` / `commentId`, each ASCII digits (IGSIDs, PSIDs and comment ids are).
+fn recipient(r: &Recipient) -> Result<WireRecipient, Error> {
+    match (&r.id, &r.comment_id) {
+        (Some(id), None) => numeric("id", id, "Instagram-scoped user id").map(WireRecipient::Id),
+        (None, Some(id)) => numeric("commentId", id, "comment id").map(WireRecipient::CommentId),
+        (Some(_), Some(_)) => Err(Error::invalid(
+            "",
+            "must have exactly one of id or commentId, not both",
+        )),
+        (None, None) => Err(Error::invalid("", "must have id or commentId")),
+    }
+}
+
+fn numeric(field: &str, id: &str, what: &str) -> Result<String, Error> {
+    if id.is_empty() {
+        Err(Error::invalid(field, "must not be empty"))
+    } else if !is_numeric_id(id) {
+        Err(Error::invalid(
+            field,
+            format!("must be a numeric {what} (ASCII digits)"),
+        ))
+    } else {
+        Ok(id.to_string())
+    }
+}
+
+fn is_numeric_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Exactly one of `message` / `senderAction` / `reaction`, checked and converted.
+fn content_of(req: &SendRequest) -> Result<WireContent, Error> {
+    let given: Vec<&str> = [
+        ("message", req.message.is_some()),
+        ("senderAction", req.sender_action.is_some()),
+        ("reaction", req.reaction.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, present)| present.then_some(name))
+    .collect();
+    if let [first, second, ..] = given.as_slice() {
+        return Err(Error::invalid(
+            *second,
+            format!("cannot be combined with {first}: send exactly one of message, senderAction or reaction"),
+        ));
+    }
+
+    if let Some(message) = &req.message {
+        let message = content::message(message).map_err(|e| e.within("message"))?;
+        Ok(WireContent::Message { message })
+    } else if let Some(action) = &req.sender_action {
+        let sender_action = SenderAction::parse(action).ok_or_else(|| {
+            Error::invalid("senderAction", "must be typing_on, typing_off or mark_seen")
+        })?;
+        Ok(WireContent::SenderAction { sender_action })
+    } else if let Some(reaction) = &req.reaction {
+        reaction_content(reaction).map_err(|e| e.within("reaction"))
+    } else {
+        Err(Error::invalid(
+            "message",
+            "one of message, senderAction or reaction is required",
+        ))
+    }
+}
+
+/// `react` with a reaction, `unreact` without one.
+fn reaction_content(r: &ReactionInput) -> Result<WireContent, Error> {
+    let message_id = match r.message_id.as_deref() {
+        None => return Err(Error::invalid("messageId", "is required")),
+        Some("") => return Err(Error::invalid("messageId", "must not be empty")),
+        Some(id) => id.to_string(),
+    };
+    if r.reaction.as_deref() == Some("") {
+        return Err(Error::invalid(
+            "reaction",
+            "must not be empty; omit it to remove the reaction",
+        ));
+    }
+    let sender_action = if r.reaction.is_some() {
+        SenderAction::React
+    } else {
+        SenderAction::Unreact
+    };
+    Ok(WireContent::Reaction {
+        sender_action,
+        payload: ReactionPayload {
+            message_id,
+            reaction: r.reaction.clone(),
+        },
+    })
+}
+
+/// `messagingType` and `tag`: known values, and a tag exactly with `MESSAGE_TAG`.
+fn messaging_type_and_tag(
+    req: &SendRequest,
+) -> Result<(Option<MessagingType>, Option<MessageTag>), Error> {
+    let messaging_type = match req.messaging_type.as_deref() {
+        None => None,
+        Some(value) => Some(MessagingType::parse(value).ok_or_else(|| {
+            Error::invalid("messagingType", "must be RESPONSE, UPDATE or MESSAGE_TAG")
+        })?),
+    };
+    let tag = match req.tag.as_deref() {
+        None => None,
+        Some(value) => Some(
+            MessageTag::parse(value).ok_or_else(|| Error::invalid("tag", "must be HUMAN_AGENT"))?,
+        ),
+    };
+    match (messaging_type, tag) {
+        (Some(MessagingType::MessageTag), None) => Err(Error::invalid(
+            "tag",
+            "is required with messagingType MESSAGE_TAG",
+        )),
+        (Some(MessagingType::MessageTag), Some(_)) | (_, None) => Ok((messaging_type, tag)),
+        (_, Some(_)) => Err(Error::invalid(
+            "tag",
+            "only allowed with messagingType MESSAGE_TAG",
+        )),
+    }
+}
+
+/// 1 to `max` characters (Unicode code points).
+pub(super) fn chars(field: &str, value: &str, max: usize) -> Result<String, Error> {
+    let n = value.chars().count();
+    if (1..=max).contains(&n) {
+        Ok(value.to_string())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("must be 1 to {max} characters (got {n})"),
+        ))
+    }
+}
+
+/// 1 to `max` UTF-8 bytes.
+pub(super) fn bytes(field: &str, value: &str, max: usize) -> Result<String, Error> {
+    let n = value.len();
+    if (1..=max).contains(&n) {
+        Ok(value.to_string())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("must be 1 to {max} UTF-8 bytes (got {n})"),
+        ))
+    }
+}
+
+/// A list of 1 to `max` items (`noun` names them in the problem), each converted by `each`;
+/// paths come out as `field`, `field[max]` and `field[i].…`.
+pub(super) fn list<T, U>(
+    field: &str,
+    items: &[T],
+    max: usize,
+    noun: &str,
+    each: impl Fn(&T) -> Result<U, Error>,
+) -> Result<Vec<U>, Error> {
+    if items.is_empty() {
+        return Err(Error::invalid(
+            field,
+            format!("must have 1 to {max} {noun} (got 0)"),
+        ));
+    }
+    if items.len() > max {
+        return Err(Error::invalid(
+            format!("{field}[{max}]"),
+            format!("at most {max} {noun}"),
+        ));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| each(item).map_err(|e| e.within(&format!("[{i}]")).within(field)))
+        .collect()
+}
+
+/// An absolute `http`/`https` URL with a host, without surrounding whitespace or control
+/// characters (which a URL parser would quietly drop). Sent exactly as given.
+pub(super) fn http_url(field: &str, value: &str) -> Result<String, Error> {
+    const PROBLEM: &str = "must be an absolute http or https URL with a host";
+    if value.chars().any(|c| c.is_control()) || value.trim() != value {
+        return Err(Error::invalid(
+            field,
+            "must not contain control characters or surrounding spaces",
+        ));
+    }
+    match url::Url::parse(value) {
+        Ok(u)
+            if matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some_and(|h| !h.is_empty()) =>
+        {
+            Ok(value.to_string())
+        }
+        _ => Err(Error::invalid(field, PROBLEM)),
+    }
+}
