@@ -841,4 +841,5 @@ module.exports.LoginType = nativeBinding.LoginType
 module.exports.PreAuthAction = nativeBinding.PreAuthAction
 module.exports.preAuthenticate = nativeBinding.preAuthenticate
 module.exports.refreshToken = nativeBinding.refreshToken
+module.exports.sendMessage = nativeBinding.sendMessage
 module.exports.tokenStatus = nativeBinding.tokenStatus

@@ -4,6 +4,7 @@
 //! - [`error`]: the error enum and its stable codes;
 //! - [`secret`]: secrets that cannot be printed;
 //! - [`time`]: timestamps as the API accepts them;
+//! - [`input`]: caller input → core types, with field paths in errors;
 //! - [`runtime`]: the one HTTP client of the process;
 //! - [`graph`]: the one Graph API client (URLs, auth, timeouts, retries, error mapping);
 //! - [`token`]: the token policy and lifecycle (exchange, refresh, preAuthenticate);
@@ -16,6 +17,7 @@
 pub mod account;
 pub mod error;
 pub mod graph;
+pub mod input;
 pub mod messaging;
 pub mod runtime;
 pub mod secret;
@@ -23,4 +25,6 @@ pub mod time;
 pub mod token;
 pub mod webhook;
 
+// Under `cargo test` the napi registrations are compiled out, so the exports look unused.
+#[cfg_attr(test, allow(dead_code))]
 mod binding;

@@ -3,5 +3,6 @@
 
 mod account;
 mod convert;
+mod messaging;
 mod options;
 mod token;

@@ -2,7 +2,7 @@
 //! ([`prepare`]), and Meta's wire JSON ([`wire`]). Pure Rust: no napi, no network.
 //!
 //! ```text
-//! serde_json::Value ──SendRequest::from_value──▶ SendRequest
+//! serde_json::Value ──input::from_json──▶ SendRequest
 //!                   ──prepare──▶ PreparedSend { login_type, account_id, body: WireBody }
 //! ```
 //!
@@ -23,6 +23,7 @@
 
 mod content;
 pub mod model;
+mod send;
 mod validate;
 pub mod wire;
 
@@ -31,6 +32,7 @@ pub use content::{
     MAX_ELEMENT_TEXT_CHARS, MAX_IMAGES, MAX_PAYLOAD_CHARS, MAX_QUICK_REPLIES, MAX_TEXT_BYTES,
 };
 pub use model::SendRequest;
+pub use send::{send_message, SendResult};
 pub use validate::prepare;
 pub use wire::{appsecret_proof, PreparedSend, WireBody};
 

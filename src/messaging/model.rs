@@ -10,9 +10,9 @@
 
 use serde::Deserialize;
 
-use crate::error::Error;
+
 use crate::graph::LoginType;
-use crate::secret::{redact, Secret};
+use crate::secret::Secret;
 
 /// `sendMessage`'s first argument.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -173,28 +173,4 @@ pub struct Button {
     pub url: Option<String>,
     /// `postback` only (and required there): 1–1000 characters.
     pub payload: Option<String>,
-}
-
-impl SendRequest {
-    /// Reads a request from the JSON value the binding made of the JS object. A value of the
-    /// wrong type is an `INVALID_ARGUMENT` naming its path (`message.text`, `images[2]`; the
-    /// whole argument is `request`). The access token and app secret never appear in the
-    /// message, even when they were passed in the wrong place.
-    pub fn from_value(value: serde_json::Value) -> Result<SendRequest, Error> {
-        let secrets: Vec<Secret> = ["accessToken", "appSecret"]
-            .iter()
-            .filter_map(|key| value.get(key)?.as_str())
-            .map(Secret::new)
-            .collect();
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path == "." {
-                "request".to_string()
-            } else {
-                path
-            };
-            let refs: Vec<&Secret> = secrets.iter().collect();
-            Error::invalid(field, redact(&e.inner().to_string(), &refs))
-        })
-    }
 }

@@ -15,7 +15,7 @@ const TOKEN: &str = "IGAAtesttokenvalue123";
 
 /// Reads and prepares a JS-shaped request.
 fn send(req: Value) -> Result<PreparedSend, Error> {
-    prepare(&SendRequest::from_value(req)?)
+    prepare(&crate::input::from_json::<SendRequest>(req, "req")?)
 }
 
 /// The wire body of a request that must pass.

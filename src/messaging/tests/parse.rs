@@ -16,7 +16,7 @@ fn a_js_shaped_request_reads_into_the_model() {
         "message": { "text": "hi", "quickReplies": [{ "title": "A", "payload": "a" }] },
         "messagingType": "MESSAGE_TAG", "tag": "HUMAN_AGENT", "somethingElse": 1
     });
-    let req = SendRequest::from_value(value).unwrap();
+    let req = crate::input::from_json::<SendRequest>(value, "req").unwrap();
     assert_eq!(req.access_token.expose(), TOKEN);
     assert_eq!(req.account_id.as_deref(), Some("17841400000000000"));
     let message = req.message.as_ref().unwrap();
@@ -79,7 +79,7 @@ fn wrong_types_name_their_path() {
     let (f, problem) = refused(json!(null));
     assert_eq!(
         (f.as_str(), problem.as_str()),
-        ("request", "invalid type: null, expected an object")
+        ("req", "must be an object")
     );
     let e = send(json!([])).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidArgument);

@@ -1,0 +1,66 @@
+//! Sending: a checked request goes out through the one Graph client, at most once unless
+//! Meta said nothing was done.
+
+use serde::Deserialize;
+
+use super::model::SendRequest;
+use super::validate::prepare;
+use super::wire::appsecret_proof;
+use crate::error::Error;
+use crate::graph::{self, id_string, CallOptions, GraphRequest, Idempotence, LoginType, Usage};
+use crate::secret::Secret;
+
+/// `SendResult` of API.md.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SendResult {
+    pub recipient_id: String,
+    /// Absent for sender actions and reactions when Meta sends none.
+    pub message_id: Option<String>,
+    /// What the usage headers said, when they said anything.
+    pub rate_limit: Option<Usage>,
+}
+
+#[derive(Deserialize)]
+struct WireSendResult {
+    #[serde(deserialize_with = "id_string")]
+    recipient_id: String,
+    #[serde(default)]
+    message_id: Option<String>,
+}
+
+/// Checks `req` (no request is made when it is wrong), then sends it.
+///
+/// Retries only what API.md allows for a send: rate limits and Graph errors with code 1, 2
+/// or `is_transient` (Meta answered, so nothing was done) and connect failures (nothing was
+/// sent). A timeout, a reset after the request was written, or a bare 5xx is never retried:
+/// the message may have been delivered.
+pub async fn send_message(req: &SendRequest, opts: &CallOptions) -> Result<SendResult, Error> {
+    let prepared = prepare(req)?;
+    let proof = match (prepared.login_type, &req.app_secret) {
+        (LoginType::Facebook, Some(secret)) => Some(Secret::new(appsecret_proof(&req.access_token, secret))),
+        _ => None,
+    };
+    let base = match prepared.login_type {
+        LoginType::Instagram => &opts.instagram_url,
+        LoginType::Facebook => &opts.facebook_url,
+    };
+    let query: Vec<(&str, &str)> = proof.iter().map(|p| ("appsecret_proof", p.expose())).collect();
+    let url = base.join(&[&opts.api_version, &prepared.account_id, "messages"], &query);
+    let json = serde_json::to_vec(&prepared.body).map_err(|_| Error::invalid("message", "cannot be encoded as JSON"))?;
+    let mut secrets = vec![&req.access_token];
+    secrets.extend(req.app_secret.as_ref());
+    let request = GraphRequest {
+        method: reqwest::Method::POST,
+        url,
+        bearer: Some(&req.access_token),
+        json: Some(json),
+        secrets,
+        idempotence: Idempotence::AtMostOnce,
+    };
+    let answer = graph::execute::<WireSendResult>(&request, opts).await?;
+    Ok(SendResult {
+        recipient_id: answer.body.recipient_id,
+        message_id: answer.body.message_id.filter(|m| !m.is_empty()),
+        rate_limit: (!answer.usage.is_empty()).then_some(answer.usage),
+    })
+}
