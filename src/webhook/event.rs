@@ -1,0 +1,278 @@
+//! The normalised event model: one [`WebhookEvent`] per item of a webhook body.
+//!
+//! Field names mirror API.md's `WebhookEvent` in snake_case; the `Serialize` impls produce the
+//! JavaScript shape exactly (camelCase keys, absent fields omitted), so a binding may hand an
+//! event to JavaScript through serde, and tests compare against the committed fixtures.
+
+use serde::{Serialize, Serializer};
+
+/// What kind of update an event is. Serialises as the lowercase string of API.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventType {
+    /// An incoming message (text, attachments, quick reply, reply, referral).
+    Message,
+    /// A message your own account sent (`message.is_echo: true`).
+    MessageEcho,
+    /// A message the user deleted (`message.is_deleted: true`).
+    MessageDeleted,
+    /// A message Meta cannot show through the API (`message.is_unsupported: true`).
+    MessageUnsupported,
+    /// A message the user edited (`message_edit`); the new text is in `text`.
+    MessageEdit,
+    /// A tap on a postback button or an icebreaker.
+    Postback,
+    /// A reaction added to or removed from a message.
+    Reaction,
+    /// The user read the conversation up to a message.
+    Read,
+    /// The user entered the conversation through an ad, a link or a ref parameter.
+    Referral,
+    /// An opt-in (notification messages, …).
+    Optin,
+    /// Thread control passed, taken or requested (`*_thread_control`).
+    Handover,
+    /// `changes[]` field `comments`.
+    Comment,
+    /// `changes[]` field `live_comments`.
+    LiveComment,
+    /// `changes[]` field `mentions`.
+    Mention,
+    /// `changes[]` field `story_insights`.
+    StoryInsights,
+    /// Anything else: the item is kept whole in `raw`.
+    Unknown,
+}
+
+impl EventType {
+    /// Every type, in the order of API.md.
+    pub const ALL: [EventType; 16] = [
+        EventType::Message,
+        EventType::MessageEcho,
+        EventType::MessageDeleted,
+        EventType::MessageUnsupported,
+        EventType::MessageEdit,
+        EventType::Postback,
+        EventType::Reaction,
+        EventType::Read,
+        EventType::Referral,
+        EventType::Optin,
+        EventType::Handover,
+        EventType::Comment,
+        EventType::LiveComment,
+        EventType::Mention,
+        EventType::StoryInsights,
+        EventType::Unknown,
+    ];
+
+    /// The string JavaScript sees as `event.type`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Message => "message",
+            EventType::MessageEcho => "message_echo",
+            EventType::MessageDeleted => "message_deleted",
+            EventType::MessageUnsupported => "message_unsupported",
+            EventType::MessageEdit => "message_edit",
+            EventType::Postback => "postback",
+            EventType::Reaction => "reaction",
+            EventType::Read => "read",
+            EventType::Referral => "referral",
+            EventType::Optin => "optin",
+            EventType::Handover => "handover",
+            EventType::Comment => "comment",
+            EventType::LiveComment => "live_comment",
+            EventType::Mention => "mention",
+            EventType::StoryInsights => "story_insights",
+            EventType::Unknown => "unknown",
+        }
+    }
+}
+
+impl Serialize for EventType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One normalised webhook update.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookEvent {
+    /// 32 lowercase hex digits, stable across Meta's redeliveries of the same item: derived
+    /// from the entry id, the list the item came in (`messaging`, `standby`, `changes`) and
+    /// the item's canonical JSON. Dedupe on it.
+    pub id: String,
+    /// What kind of update this is.
+    #[serde(rename = "type")]
+    pub event_type: EventType,
+    /// `entry[].id`: your own professional account (exact decimal string; `""` if absent).
+    pub account_id: String,
+    /// Epoch milliseconds. Messaging items: their `timestamp` (ms), else the entry's `time`;
+    /// `changes[]` items: the entry's `time` (seconds) × 1000.
+    pub timestamp: i64,
+    /// `sender.id` (IGSID of the user, or your account for an echo).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender_id: Option<String>,
+    /// `recipient.id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipient_id: Option<String>,
+    /// True when the item came in `entry[].standby[]` (another app owns the thread).
+    pub standby: bool,
+    /// The `mid` of the message concerned (messages, edits, postbacks, reactions, reads).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// The message text (for an edit: the new text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The message's attachments, in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<Attachment>>,
+    /// `message.quick_reply.payload`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quick_reply_payload: Option<String>,
+    /// What the message replies to (a message or a story).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<ReplyTo>,
+    /// The postback's title and payload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postback: Option<Postback>,
+    /// The reaction (present when `action` is `react` or `unreact`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<Reaction>,
+    /// The referral (top-level `referral`, or one inside a message or postback).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referral: Option<Referral>,
+    /// The comment of a `comment`, `live_comment` or `mention` event (present when it has an id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<Comment>,
+    /// `changes[].field` for every `changes[]` event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The original `messaging[]` / `standby[]` / `changes[]` item, untouched.
+    pub raw: serde_json::Value,
+}
+
+/// One attachment of a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    /// `audio`, `file`, `image`, `share`, `story_mention`, `video`, `ig_reel`, `reel`, … as
+    /// Meta sent it (`"unknown"` when Meta sent no type).
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// `payload.url` (a CDN URL; Meta's expire).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// `payload.title`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `payload.reel_video_id` (reels), else `payload.id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// What a message replies to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplyTo {
+    /// `reply_to.mid`: the message replied to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// `reply_to.story.id`: the story replied to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub story_id: Option<String>,
+    /// `reply_to.story.url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub story_url: Option<String>,
+}
+
+/// A postback button tap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Postback {
+    /// The button's title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The button's payload, as the sender set it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+}
+
+/// Whether a reaction was added or removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReactionAction {
+    /// A reaction was added.
+    React,
+    /// A reaction was removed.
+    Unreact,
+}
+
+impl ReactionAction {
+    /// `"react"` or `"unreact"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReactionAction::React => "react",
+            ReactionAction::Unreact => "unreact",
+        }
+    }
+}
+
+impl Serialize for ReactionAction {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A reaction to a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reaction {
+    /// Added or removed.
+    pub action: ReactionAction,
+    /// The reaction's name (`love`, `other`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<String>,
+    /// The emoji itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emoji: Option<String>,
+}
+
+/// How the user came into the conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Referral {
+    /// The `ref` parameter of the link.
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<String>,
+    /// `ADS`, `SHORTLINK`, …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// `OPEN_THREAD`, …
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// `ad_id` for a click-to-message ad.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ad_id: Option<String>,
+}
+
+/// A comment (or the comment of a mention).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Comment {
+    /// `value.id` (Instagram login) or `value.comment_id` (Facebook login, mentions).
+    pub id: String,
+    /// The comment's text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// `value.from.id`: the commenter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_id: Option<String>,
+    /// `value.from.username`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_username: Option<String>,
+    /// `value.media.id` (or `value.media_id` for mentions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_id: Option<String>,
+    /// `value.media.media_product_type` (`FEED`, `REELS`, `AD`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_product_type: Option<String>,
+    /// `value.parent_id`: the comment this one replies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+}

@@ -1,0 +1,290 @@
+//! From a webhook body to events: one [`WebhookEvent`] per item, in order, none dropped.
+//!
+//! Order: entries in order; within an entry its `messaging[]`, then `standby[]`, then
+//! `changes[]`. Junk is never a reason to reject a body that has the `{object, entry[]}`
+//! envelope: an item that is not an object, or of a kind not known here, becomes an
+//! `unknown` event with `raw` set. Two further cases, decided here since Meta never sends
+//! them: an entry that is not an object becomes one `unknown` event (list `"entry"`,
+//! `accountId` `""`), and a `messaging`/`standby`/`changes` value that is not an array is
+//! taken as a list of that one item (`null` as an empty list).
+//!
+//! Timestamps (epoch ms): a messaging/standby item's own `timestamp` (ms); when it has none,
+//! its entry's `time` (ms for messaging entries); a `changes[]` item has no time of its own
+//! and takes its entry's `time` (seconds) × 1000. Every value goes through one rule, the
+//! API's: a number below 10^11 is seconds (so a seconds `time` is × 1000 and a ms one is
+//! kept). With no usable time at all, `timestamp` is 0.
+
+use serde_json::Value;
+
+use super::event::{
+    Attachment, Comment, EventType, Postback, Reaction, ReactionAction, Referral, ReplyTo,
+    WebhookEvent,
+};
+use super::event_id::event_id;
+use super::json::{epoch_ms, flag, id_at, obj_at, str_at};
+
+/// A body that has the webhook envelope, normalised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Payload {
+    /// The top-level `object` (`"instagram"`, `"page"`, …).
+    pub object: String,
+    /// Every item of every entry, in order.
+    pub events: Vec<WebhookEvent>,
+}
+
+/// Why a body is not a webhook payload (→ 400 `MALFORMED_PAYLOAD`). The text is safe to
+/// show: it never quotes the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed(pub String);
+
+/// The three lists of an entry, in the order their items come out.
+const LISTS: [(&str, bool); 3] = [("messaging", false), ("standby", true), ("changes", false)];
+
+/// Parses the raw body and normalises every item. Pure: no clock, no secrets.
+pub fn normalise(body: &[u8]) -> Result<Payload, Malformed> {
+    let root: Value = serde_json::from_slice(body)
+        .map_err(|e| Malformed(format!("the body is not valid JSON ({e})")))?;
+    let envelope = || {
+        Malformed("the body is not a webhook payload: expected a JSON object with a string \"object\" and an array \"entry\"".into())
+    };
+    let object = root
+        .get("object")
+        .and_then(Value::as_str)
+        .ok_or_else(envelope)?;
+    let entries = root
+        .get("entry")
+        .and_then(Value::as_array)
+        .ok_or_else(envelope)?;
+
+    let mut events = Vec::new();
+    for entry in entries {
+        normalise_entry(entry, &mut events);
+    }
+    Ok(Payload {
+        object: object.to_owned(),
+        events,
+    })
+}
+
+fn normalise_entry(entry: &Value, events: &mut Vec<WebhookEvent>) {
+    let Some(map) = entry.as_object() else {
+        events.push(base_event("", "entry", entry, None, false));
+        return;
+    };
+    let account_id = id_at(entry, "id").unwrap_or_default();
+    let entry_time = map.get("time").and_then(epoch_ms);
+    for (list, standby) in LISTS {
+        let items: &[Value] = match map.get(list) {
+            None | Some(Value::Null) => &[],
+            Some(Value::Array(items)) => items,
+            Some(single) => std::slice::from_ref(single),
+        };
+        for item in items {
+            let event = if list == "changes" {
+                change_event(&account_id, item, entry_time)
+            } else {
+                messaging_event(&account_id, list, item, entry_time, standby)
+            };
+            events.push(event);
+        }
+    }
+}
+
+/// An `unknown` event for `item` with only the envelope fields set.
+fn base_event(
+    account_id: &str,
+    list: &str,
+    item: &Value,
+    timestamp: Option<i64>,
+    standby: bool,
+) -> WebhookEvent {
+    WebhookEvent {
+        id: event_id(account_id, list, item),
+        event_type: EventType::Unknown,
+        account_id: account_id.to_owned(),
+        timestamp: timestamp.unwrap_or(0),
+        sender_id: None,
+        recipient_id: None,
+        standby,
+        message_id: None,
+        text: None,
+        attachments: None,
+        quick_reply_payload: None,
+        reply_to: None,
+        postback: None,
+        reaction: None,
+        referral: None,
+        comment: None,
+        field: None,
+        raw: item.clone(),
+    }
+}
+
+fn messaging_event(
+    account_id: &str,
+    list: &str,
+    item: &Value,
+    entry_time: Option<i64>,
+    standby: bool,
+) -> WebhookEvent {
+    let own_time = item.get("timestamp").and_then(epoch_ms);
+    let mut ev = base_event(account_id, list, item, own_time.or(entry_time), standby);
+    if !item.is_object() {
+        return ev;
+    }
+    ev.sender_id = item.get("sender").and_then(|s| id_at(s, "id"));
+    ev.recipient_id = item.get("recipient").and_then(|r| id_at(r, "id"));
+
+    if let Some(message) = obj_at(item, "message") {
+        ev.event_type = if flag(message, "is_echo") {
+            EventType::MessageEcho
+        } else if flag(message, "is_deleted") {
+            EventType::MessageDeleted
+        } else if flag(message, "is_unsupported") {
+            EventType::MessageUnsupported
+        } else {
+            EventType::Message
+        };
+        fill_message(&mut ev, message);
+    } else if let Some(edit) = obj_at(item, "message_edit") {
+        ev.event_type = EventType::MessageEdit;
+        ev.message_id = id_at(edit, "mid");
+        ev.text = str_at(edit, "text");
+    } else if let Some(postback) = obj_at(item, "postback") {
+        ev.event_type = EventType::Postback;
+        ev.message_id = id_at(postback, "mid");
+        ev.postback = Some(Postback {
+            title: str_at(postback, "title"),
+            payload: str_at(postback, "payload"),
+        });
+        ev.referral = obj_at(postback, "referral").map(referral);
+    } else if let Some(reaction) = obj_at(item, "reaction") {
+        ev.event_type = EventType::Reaction;
+        ev.message_id = id_at(reaction, "mid");
+        ev.reaction = reaction_of(reaction);
+    } else if let Some(read) = obj_at(item, "read") {
+        ev.event_type = EventType::Read;
+        ev.message_id = id_at(read, "mid");
+    } else if let Some(r) = obj_at(item, "referral") {
+        ev.event_type = EventType::Referral;
+        ev.referral = Some(referral(r));
+    } else if obj_at(item, "optin").is_some() {
+        ev.event_type = EventType::Optin;
+    } else if [
+        "pass_thread_control",
+        "take_thread_control",
+        "request_thread_control",
+    ]
+    .iter()
+    .any(|k| obj_at(item, k).is_some())
+    {
+        ev.event_type = EventType::Handover;
+    }
+    ev
+}
+
+/// The fields of `message` shared by messages, echoes, deletions and unsupported messages.
+fn fill_message(ev: &mut WebhookEvent, message: &Value) {
+    ev.message_id = id_at(message, "mid");
+    ev.text = str_at(message, "text");
+    ev.attachments = message
+        .get("attachments")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().map(attachment).collect());
+    ev.quick_reply_payload = message
+        .get("quick_reply")
+        .and_then(|q| str_at(q, "payload"));
+    ev.reply_to = obj_at(message, "reply_to").and_then(reply_to);
+    ev.referral = obj_at(message, "referral").map(referral);
+}
+
+/// `{type, payload: {url, title?, reel_video_id?, id?}}`. An element that is not an
+/// object still counts (type `"unknown"`), so indexes match `raw`.
+fn attachment(a: &Value) -> Attachment {
+    let payload = obj_at(a, "payload");
+    let from_payload = |key: &str| payload.and_then(|p| str_at(p, key));
+    Attachment {
+        type_: str_at(a, "type").unwrap_or_else(|| "unknown".to_owned()),
+        url: from_payload("url"),
+        title: from_payload("title"),
+        id: payload.and_then(|p| id_at(p, "reel_video_id").or_else(|| id_at(p, "id"))),
+    }
+}
+
+/// `{mid}` or `{story: {url, id}}`; `None` when neither is there.
+fn reply_to(r: &Value) -> Option<ReplyTo> {
+    let story = obj_at(r, "story");
+    let reply = ReplyTo {
+        message_id: id_at(r, "mid"),
+        story_id: story.and_then(|s| id_at(s, "id")),
+        story_url: story.and_then(|s| str_at(s, "url")),
+    };
+    let empty = reply.message_id.is_none() && reply.story_id.is_none() && reply.story_url.is_none();
+    (!empty).then_some(reply)
+}
+
+fn referral(r: &Value) -> Referral {
+    Referral {
+        ref_: str_at(r, "ref"),
+        source: str_at(r, "source"),
+        type_: str_at(r, "type"),
+        ad_id: id_at(r, "ad_id"),
+    }
+}
+
+/// `None` when `action` is neither `react` nor `unreact` (the event stays a `reaction`;
+/// the item is in `raw`).
+fn reaction_of(r: &Value) -> Option<Reaction> {
+    let action = match r.get("action").and_then(Value::as_str)? {
+        "react" => ReactionAction::React,
+        "unreact" => ReactionAction::Unreact,
+        _ => return None,
+    };
+    Some(Reaction {
+        action,
+        reaction: str_at(r, "reaction"),
+        emoji: str_at(r, "emoji"),
+    })
+}
+
+fn change_event(account_id: &str, item: &Value, entry_time: Option<i64>) -> WebhookEvent {
+    let mut ev = base_event(account_id, "changes", item, entry_time, false);
+    let Some(field) = item.get("field").and_then(Value::as_str) else {
+        return ev;
+    };
+    ev.field = Some(field.to_owned());
+    ev.event_type = match field {
+        "comments" => EventType::Comment,
+        "live_comments" => EventType::LiveComment,
+        "mentions" => EventType::Mention,
+        "story_insights" => EventType::StoryInsights,
+        _ => EventType::Unknown,
+    };
+    if matches!(
+        ev.event_type,
+        EventType::Comment | EventType::LiveComment | EventType::Mention
+    ) {
+        ev.comment = obj_at(item, "value").and_then(comment);
+    }
+    ev
+}
+
+/// A comment from a `comments`/`live_comments` value (`id` with Instagram login,
+/// `comment_id` + `parent_id` with Facebook login) or a `mentions` value (`comment_id`,
+/// `media_id`). `None` without an id (a caption mention has only `media_id`: it stays in `raw`).
+fn comment(v: &Value) -> Option<Comment> {
+    let id = id_at(v, "id").or_else(|| id_at(v, "comment_id"))?;
+    let from = obj_at(v, "from");
+    let media = obj_at(v, "media");
+    Some(Comment {
+        id,
+        text: str_at(v, "text"),
+        from_id: from.and_then(|f| id_at(f, "id")),
+        from_username: from.and_then(|f| str_at(f, "username")),
+        media_id: media
+            .and_then(|m| id_at(m, "id"))
+            .or_else(|| id_at(v, "media_id")),
+        media_product_type: media.and_then(|m| str_at(m, "media_product_type")),
+        parent_id: id_at(v, "parent_id"),
+    })
+}

@@ -1,0 +1,118 @@
+//! Event ids: stable across redeliveries, distinct for distinct items.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Value};
+
+use super::{deliver, fixture};
+use crate::webhook::{WebhookEvent, WebhookResult};
+
+fn events(body: &[u8]) -> Vec<WebhookEvent> {
+    match deliver(body) {
+        WebhookResult::Events { events, .. } => events,
+        other => panic!("expected events, got {other:?}"),
+    }
+}
+
+fn ids(body: &[u8]) -> Vec<String> {
+    events(body).into_iter().map(|e| e.id).collect()
+}
+
+#[test]
+fn the_same_body_twice_gives_the_same_ids() {
+    for name in [
+        "batch.json",
+        "handover.json",
+        "junk-items.json",
+        "big-ids.json",
+        "non-ascii.json",
+    ] {
+        let body = fixture(name);
+        assert_eq!(ids(&body), ids(&body), "{name}");
+    }
+}
+
+#[test]
+fn ids_are_32_lowercase_hex_digits() {
+    for id in ids(&fixture("batch.json")) {
+        assert_eq!(id.len(), 32, "{id}");
+        assert!(
+            id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn a_redelivered_item_keeps_its_id_in_another_batch_and_entry_time() {
+    let item = json!({"sender":{"id":"1234567890123456"},"recipient":{"id":"17841400000000001"},
+                      "timestamp":1732799999123_i64,"message":{"mid":"aWdfZAG1faXRlbToxOnJlZGVsaXZlcmVk","text":"hello"}});
+    let other = json!({"sender":{"id":"99"},"recipient":{"id":"17841400000000001"},"timestamp":1,"read":{"mid":"x"}});
+    let first = json!({"object":"instagram","entry":[
+        {"id":"17841400000000001","time":1732800000000_i64,"messaging":[item]}]});
+    // Redelivered hours later, in a bigger batch, after a sibling, in the second entry, with
+    // another entry time, the entry id as a number, and other key order and spacing.
+    let redelivery = format!(
+        r#"{{ "entry": [ {{"id":"17841400000000002","time":5,"messaging":[{other}]}},
+            {{"time": 1732810000000, "messaging": [ {other}, {item_reordered} ], "id": 17841400000000001 }} ],
+            "object": "instagram" }}"#,
+        item_reordered = r#"{"message":{"text":"hello","mid":"aWdfZAG1faXRlbToxOnJlZGVsaXZlcmVk"},"timestamp":1732799999123,
+                             "recipient":{"id":"17841400000000001"},"sender":{"id":"1234567890123456"}}"#,
+    );
+    let a = events(first.to_string().as_bytes());
+    let b = events(redelivery.as_bytes());
+    assert_eq!(b.len(), 3);
+    assert_eq!(a[0].id, b[2].id);
+    assert_eq!(a[0].raw, b[2].raw);
+
+    // A changes[] item has no time of its own: its id still ignores the entry's time.
+    let change = json!({"field":"comments","value":{"id":"17865799348089039","text":"hi"}});
+    let at = |time: i64| {
+        let body = json!({"object":"instagram","entry":[{"id":"17841400000000001","time":time,"changes":[change]}]});
+        ids(body.to_string().as_bytes())
+    };
+    assert_eq!(at(1732800000), at(1732890000));
+}
+
+#[test]
+fn escapes_and_raw_utf8_give_the_same_id() {
+    let escaped = fixture("non-ascii.json");
+    let parsed: Value = serde_json::from_slice(&escaped).unwrap();
+    let reserialised = serde_json::to_vec(&parsed).unwrap();
+    assert_ne!(escaped, reserialised);
+    assert_eq!(ids(&escaped), ids(&reserialised));
+}
+
+#[test]
+fn two_different_items_never_share_an_id() {
+    // Within every fixture body, and across all of them.
+    let mut all: BTreeMap<String, String> = BTreeMap::new();
+    for entry in std::fs::read_dir(super::fixture_path("")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if !name.ends_with(".json") || name.ends_with(".expected.json") {
+            continue;
+        }
+        let list = ids(&fixture(&name));
+        let distinct: BTreeSet<&String> = list.iter().collect();
+        assert_eq!(distinct.len(), list.len(), "{name}: two items share an id");
+        for id in list {
+            if let Some(first) = all.insert(id.clone(), name.clone()) {
+                panic!("{name} and {first} share the id {id}");
+            }
+        }
+    }
+
+    // Items that differ only slightly, or only by entry or list, still differ.
+    let item = json!({"sender":{"id":"1"},"recipient":{"id":"2"},"timestamp":3,"message":{"mid":"m","text":"a"}});
+    let mut changed = item.clone();
+    changed["message"]["text"] = json!("b");
+    let mut as_number = item.clone();
+    as_number["timestamp"] = json!("3");
+    let body = json!({"object":"instagram","entry":[
+        {"id":"10","messaging":[item, changed, as_number],"standby":[item]},
+        {"id":"11","messaging":[item]}]});
+    let list = ids(body.to_string().as_bytes());
+    let distinct: BTreeSet<&String> = list.iter().collect();
+    assert_eq!(list.len(), 5);
+    assert_eq!(distinct.len(), 5, "{list:?}");
+}
