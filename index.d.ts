@@ -58,6 +58,38 @@ export type PreAuthOptions = CallOptions & TokenPolicy
 /** What `tokenStatus` says is due next. */
 export type TokenNext = 'none' | 'exchange' | 'refresh' | 'wait' | 'expired'
 
+/** The outcome of `verifyWebhook` / `verifyWebhookSync`. */
+export type WebhookResult = ChallengeResult | EventsResult | RejectedResult
+
+/** Why a webhook request was refused. */
+export type RejectReason =
+  | 'VERIFY_TOKEN_MISMATCH'
+  | 'HANDSHAKE_INVALID'
+  | 'SIGNATURE_MISSING'
+  | 'SIGNATURE_MISMATCH'
+  | 'MALFORMED_PAYLOAD'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'METHOD_NOT_ALLOWED'
+
+/** What kind of update a webhook event is. */
+export type WebhookEventType =
+  | 'message'
+  | 'message_echo'
+  | 'message_deleted'
+  | 'message_unsupported'
+  | 'message_edit'
+  | 'postback'
+  | 'reaction'
+  | 'read'
+  | 'referral'
+  | 'optin'
+  | 'handover'
+  | 'comment'
+  | 'live_comment'
+  | 'mention'
+  | 'story_insights'
+  | 'unknown'
+
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -109,6 +141,14 @@ export interface CallOptions {
   now?: number
 }
 
+/** A valid subscription check: answer 200 with `body` as `text/plain`. */
+export interface ChallengeResult {
+  kind: 'challenge'
+  status: 200
+  /** `hub.challenge`, to send back as is. */
+  body: string
+}
+
 /** A stored credential, as an n8n credential holds it. */
 export interface CredentialState {
   /** The stored long-lived token (`''` or absent: none yet). */
@@ -127,6 +167,19 @@ export interface CredentialState {
   clientSecret?: string
   /** Default: `'facebook'` for tokens starting `EAA`, else `'instagram'`. */
   loginType?: LoginType
+}
+
+/** A valid delivery: answer 200 quickly (Meta retries slow answers), then handle `events`. */
+export interface EventsResult {
+  kind: 'events'
+  status: 200
+  /** The payload's `object` (`'instagram'`, `'page'`). */
+  object: string
+  /**
+   * Every item of every entry, in order: entries in order, and within one its
+   * `messaging[]`, `standby[]`, then `changes[]` items.
+   */
+  events: Array<WebhookEventShape>
 }
 
 /**
@@ -294,6 +347,15 @@ export interface RefreshTokenRequest {
   accessToken: string
 }
 
+/** A refused request: answer with `status`. */
+export interface RejectedResult {
+  kind: 'rejected'
+  status: 400 | 401 | 403 | 405 | 413
+  reason: RejectReason
+  /** A short explanation (no secrets). */
+  message: string
+}
+
 /**
  * Sends a message, a sender action or a reaction. Checked before any network call (each
  * mistake an `INVALID_ARGUMENT` naming the field, e.g. `message.quickReplies[13]`), then
@@ -407,4 +469,121 @@ export interface TokenStatus {
   expiresInMs?: number
   /** Milliseconds since issue; absent when unknown. */
   ageMs?: number
+}
+
+/** [`verify_webhook_sync`] off the JavaScript thread: same checks, same results. */
+export declare function verifyWebhook(request: WebhookRequest, secrets: WebhookSecrets): Promise<WebhookResult>
+
+/**
+ * Checks a webhook request from Meta: the `GET` subscription handshake (answers the
+ * challenge) or a `POST` delivery (signature over the raw body, then every event
+ * normalised). Expected outcomes are values: a forged or malformed request comes back as
+ * `{ kind: 'rejected', status, reason }`. Throws `INVALID_ARGUMENT` only for a caller's
+ * mistake (no `verifyToken` for a GET, no `appSecret` for a POST, a parsed body).
+ */
+export declare function verifyWebhookSync(request: WebhookRequest, secrets: WebhookSecrets): WebhookResult
+
+/** An attachment of a received message. */
+export interface WebhookAttachment {
+  /** `image`, `video`, `audio`, `file`, `share`, `story_mention`, `ig_reel`, `reel`, … */
+  type: string
+  url?: string
+  title?: string
+  /** A reel's `reel_video_id`. */
+  id?: string
+}
+
+export interface WebhookComment {
+  id: string
+  text?: string
+  fromId?: string
+  fromUsername?: string
+  mediaId?: string
+  mediaProductType?: string
+  parentId?: string
+}
+
+/** One normalised update. */
+export interface WebhookEvent {
+  /**
+   * Stable across Meta's redeliveries of the same item (dedupe on it): derived from the
+   * item itself, its entry's id and list, never from its siblings or the entry's time.
+   */
+  id: string
+  type: WebhookEventType
+  /** `entry[].id`: your own professional account. */
+  accountId: string
+  /** Epoch milliseconds (`changes[]` times, sent in seconds, are converted). */
+  timestamp: number
+  senderId?: string
+  recipientId?: string
+  /** True when the item came in `entry[].standby[]` (another app owns the thread). */
+  standby: boolean
+  /** The `mid` (messages, edits, postbacks, reactions, reads). */
+  messageId?: string
+  /** The message text (an edit: the new text). */
+  text?: string
+  attachments?: Array<WebhookAttachment>
+  /** `message.quick_reply.payload`. */
+  quickReplyPayload?: string
+  replyTo?: WebhookReplyTo
+  postback?: WebhookPostback
+  reaction?: WebhookReaction
+  referral?: WebhookReferral
+  comment?: WebhookComment
+  /** `changes[].field` for changes events. */
+  field?: string
+  /** The original messaging/standby/changes item (as `JSON.parse` would give it). */
+  raw: unknown
+}
+
+export interface WebhookPostback {
+  title?: string
+  payload?: string
+}
+
+export interface WebhookReaction {
+  action: 'react' | 'unreact'
+  reaction?: string
+  emoji?: string
+}
+
+export interface WebhookReferral {
+  ref?: string
+  source?: string
+  type?: string
+  adId?: string
+}
+
+export interface WebhookReplyTo {
+  messageId?: string
+  storyId?: string
+  storyUrl?: string
+}
+
+/** An incoming webhook request, as the web framework received it. */
+export interface WebhookRequest {
+  /** `'GET'` or `'POST'`, any case. */
+  method: string
+  /** The query parameters (`hub.mode`, `hub.verify_token`, `hub.challenge`). */
+  query?: Record<string, string | string[] | undefined>
+  /** The headers, names in any case (`x-hub-signature-256`). */
+  headers?: Record<string, string | string[] | undefined>
+  /**
+   * The RAW body bytes as received (n8n: `this.getRequestObject().rawBody`), never
+   * re-serialised JSON: the signature covers the exact bytes.
+   */
+  body?: Buffer | Uint8Array | string
+}
+
+/** What the checks need. */
+export interface WebhookSecrets {
+  /** The verify token entered in Meta's dashboard; required for `GET`. */
+  verifyToken?: string
+  /** App secret(s) for `POST` signatures; any may match (rotation, Instagram vs Meta app secret). */
+  appSecret?: string | string[]
+  /** Accept a `POST` without a signature header (local testing only). Default false. */
+  allowUnsigned?: boolean
+  /** Largest accepted body in bytes. Default 1 MiB (1048576). */
+  maxBodyBytes?: number
 }

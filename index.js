@@ -843,3 +843,5 @@ module.exports.preAuthenticate = nativeBinding.preAuthenticate
 module.exports.refreshToken = nativeBinding.refreshToken
 module.exports.sendMessage = nativeBinding.sendMessage
 module.exports.tokenStatus = nativeBinding.tokenStatus
+module.exports.verifyWebhook = nativeBinding.verifyWebhook
+module.exports.verifyWebhookSync = nativeBinding.verifyWebhookSync

@@ -90,3 +90,47 @@ where
 pub fn ms(v: i64) -> f64 {
     v as f64
 }
+
+/// A JSON value handed to JavaScript as `JSON.parse` would give it: every number a JS
+/// number (napi's own conversion makes integers above 2^53 BigInts, which `JSON.stringify`
+/// cannot print).
+pub struct JsonValue(pub serde_json::Value);
+
+impl ToNapiValue for JsonValue {
+    unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> Result<napi::sys::napi_value> {
+        json_to_js(&Env::from_raw(env), &val.0)
+    }
+}
+
+fn json_to_js(env: &Env, value: &serde_json::Value) -> Result<napi::sys::napi_value> {
+    use napi::{check_status, sys};
+    use serde_json::Value;
+    let raw = env.raw();
+    let mut out = std::ptr::null_mut();
+    // SAFETY: `raw` is the live env of the current call; every napi_value used was just
+    // created in it, and strings are passed with their byte length.
+    unsafe {
+        match value {
+            Value::Null => return Null::to_napi_value(raw, Null),
+            Value::Bool(b) => return bool::to_napi_value(raw, *b),
+            Value::Number(n) => return f64::to_napi_value(raw, n.as_f64().unwrap_or(f64::NAN)),
+            Value::String(s) => return <&str>::to_napi_value(raw, s.as_str()),
+            Value::Array(items) => {
+                check_status!(sys::napi_create_array_with_length(raw, items.len(), &mut out))?;
+                for (i, item) in items.iter().enumerate() {
+                    let v = json_to_js(env, item)?;
+                    check_status!(sys::napi_set_element(raw, out, i as u32, v))?;
+                }
+            }
+            Value::Object(map) => {
+                check_status!(sys::napi_create_object(raw, &mut out))?;
+                for (k, v) in map {
+                    let key = <&str>::to_napi_value(raw, k.as_str())?;
+                    let v = json_to_js(env, v)?;
+                    check_status!(sys::napi_set_property(raw, out, key, v))?;
+                }
+            }
+        }
+    }
+    Ok(out)
+}

@@ -58,3 +58,35 @@ export type PreAuthOptions = CallOptions & TokenPolicy
 /** What `tokenStatus` says is due next. */
 export type TokenNext = 'none' | 'exchange' | 'refresh' | 'wait' | 'expired'
 
+/** The outcome of `verifyWebhook` / `verifyWebhookSync`. */
+export type WebhookResult = ChallengeResult | EventsResult | RejectedResult
+
+/** Why a webhook request was refused. */
+export type RejectReason =
+  | 'VERIFY_TOKEN_MISMATCH'
+  | 'HANDSHAKE_INVALID'
+  | 'SIGNATURE_MISSING'
+  | 'SIGNATURE_MISMATCH'
+  | 'MALFORMED_PAYLOAD'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'METHOD_NOT_ALLOWED'
+
+/** What kind of update a webhook event is. */
+export type WebhookEventType =
+  | 'message'
+  | 'message_echo'
+  | 'message_deleted'
+  | 'message_unsupported'
+  | 'message_edit'
+  | 'postback'
+  | 'reaction'
+  | 'read'
+  | 'referral'
+  | 'optin'
+  | 'handover'
+  | 'comment'
+  | 'live_comment'
+  | 'mention'
+  | 'story_insights'
+  | 'unknown'
+

@@ -6,3 +6,4 @@ mod convert;
 mod messaging;
 mod options;
 mod token;
+mod webhook;

@@ -17,6 +17,7 @@
 
 mod event;
 mod event_id;
+mod input;
 mod json;
 mod normalise;
 mod signature;
@@ -28,6 +29,7 @@ pub use event::{
     Attachment, Comment, EventType, Postback, Reaction, ReactionAction, Referral, ReplyTo,
     WebhookEvent,
 };
+pub use input::{string_map, OneOrMany, SecretsInput};
 pub use normalise::{normalise, Malformed, Payload};
 pub use signature::{SIGNATURE_256_HEADER, SIGNATURE_SHA1_HEADER};
 

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// `npm test`: build the addon (debug), run the Rust unit tests, then the Jest suites
+// through the built binding. Stops at the first failing step with its exit code.
+'use strict'
+const { spawnSync } = require('node:child_process')
+const path = require('node:path')
+
+const root = path.join(__dirname, '..')
+const bin = (name) => path.join(root, 'node_modules', '.bin', name)
+
+const steps = [
+  ['build the addon (debug)', bin('napi'), ['build', '--platform', '--no-const-enum']],
+  ['Rust unit tests', 'cargo', ['test', '--lib', '--quiet']],
+  ['Jest suites', bin('jest'), process.argv.slice(2)],
+]
+
+for (const [title, cmd, args] of steps) {
+  console.log(`\n▶ ${title}: ${path.basename(cmd)} ${args.join(' ')}`)
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' })
+  if (r.error) {
+    console.error(`${title}: cannot run ${cmd}: ${r.error.message}`)
+    process.exit(1)
+  }
+  if (r.status !== 0) {
+    console.error(`${title} failed (exit ${r.status ?? r.signal})`)
+    process.exit(r.status || 1)
+  }
+}

@@ -1,0 +1,345 @@
+//! `verifyWebhook` and `verifyWebhookSync`.
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use super::convert::{from_js, js_error, spawn, JsonValue};
+use crate::error::Error as CoreError;
+use crate::webhook::{self as core, string_map, SecretsInput, WebhookEvent, WebhookRequest as CoreRequest, WebhookSecrets as CoreSecrets};
+
+// Requests are read property by property (the body zero-copy); `WebhookRequest` and
+// `WebhookSecrets` below describe them for index.d.ts. Results are the `#[napi(object)]`
+// types below, converted from the core types; `WebhookResult` is their union.
+
+/// An incoming webhook request, as the web framework received it.
+#[napi(object)]
+#[allow(dead_code)]
+pub struct WebhookRequest {
+    /// `'GET'` or `'POST'`, any case.
+    pub method: String,
+    /// The query parameters (`hub.mode`, `hub.verify_token`, `hub.challenge`).
+    #[napi(ts_type = "Record<string, string | string[] | undefined>")]
+    pub query: Option<serde_json::Value>,
+    /// The headers, names in any case (`x-hub-signature-256`).
+    #[napi(ts_type = "Record<string, string | string[] | undefined>")]
+    pub headers: Option<serde_json::Value>,
+    /// The RAW body bytes as received (n8n: `this.getRequestObject().rawBody`), never
+    /// re-serialised JSON: the signature covers the exact bytes.
+    #[napi(ts_type = "Buffer | Uint8Array | string")]
+    pub body: Option<serde_json::Value>,
+}
+
+/// What the checks need.
+#[napi(object)]
+#[allow(dead_code)]
+pub struct WebhookSecrets {
+    /// The verify token entered in Meta's dashboard; required for `GET`.
+    pub verify_token: Option<String>,
+    /// App secret(s) for `POST` signatures; any may match (rotation, Instagram vs Meta app secret).
+    #[napi(ts_type = "string | string[]")]
+    pub app_secret: Option<serde_json::Value>,
+    /// Accept a `POST` without a signature header (local testing only). Default false.
+    pub allow_unsigned: Option<bool>,
+    /// Largest accepted body in bytes. Default 1 MiB (1048576).
+    pub max_body_bytes: Option<f64>,
+}
+
+/// A valid subscription check: answer 200 with `body` as `text/plain`.
+#[napi(object, object_from_js = false)]
+pub struct ChallengeResult {
+    #[napi(ts_type = "'challenge'")]
+    pub kind: String,
+    #[napi(ts_type = "200")]
+    pub status: u32,
+    /// `hub.challenge`, to send back as is.
+    pub body: String,
+}
+
+/// A valid delivery: answer 200 quickly (Meta retries slow answers), then handle `events`.
+#[napi(object, object_from_js = false)]
+pub struct EventsResult {
+    #[napi(ts_type = "'events'")]
+    pub kind: String,
+    #[napi(ts_type = "200")]
+    pub status: u32,
+    /// The payload's `object` (`'instagram'`, `'page'`).
+    pub object: String,
+    /// Every item of every entry, in order: entries in order, and within one its
+    /// `messaging[]`, `standby[]`, then `changes[]` items.
+    pub events: Vec<WebhookEventShape>,
+}
+
+/// A refused request: answer with `status`.
+#[napi(object, object_from_js = false)]
+pub struct RejectedResult {
+    #[napi(ts_type = "'rejected'")]
+    pub kind: String,
+    #[napi(ts_type = "400 | 401 | 403 | 405 | 413")]
+    pub status: u32,
+    #[napi(ts_type = "RejectReason")]
+    pub reason: String,
+    /// A short explanation (no secrets).
+    pub message: String,
+}
+
+/// One normalised update.
+#[napi(object, object_from_js = false, js_name = "WebhookEvent")]
+pub struct WebhookEventShape {
+    /// Stable across Meta's redeliveries of the same item (dedupe on it): derived from the
+    /// item itself, its entry's id and list, never from its siblings or the entry's time.
+    pub id: String,
+    #[napi(ts_type = "WebhookEventType")]
+    pub r#type: String,
+    /// `entry[].id`: your own professional account.
+    pub account_id: String,
+    /// Epoch milliseconds (`changes[]` times, sent in seconds, are converted).
+    pub timestamp: f64,
+    pub sender_id: Option<String>,
+    pub recipient_id: Option<String>,
+    /// True when the item came in `entry[].standby[]` (another app owns the thread).
+    pub standby: bool,
+    /// The `mid` (messages, edits, postbacks, reactions, reads).
+    pub message_id: Option<String>,
+    /// The message text (an edit: the new text).
+    pub text: Option<String>,
+    pub attachments: Option<Vec<WebhookAttachment>>,
+    /// `message.quick_reply.payload`.
+    pub quick_reply_payload: Option<String>,
+    pub reply_to: Option<WebhookReplyTo>,
+    pub postback: Option<WebhookPostback>,
+    pub reaction: Option<WebhookReaction>,
+    pub referral: Option<WebhookReferral>,
+    pub comment: Option<WebhookComment>,
+    /// `changes[].field` for changes events.
+    pub field: Option<String>,
+    /// The original messaging/standby/changes item (as `JSON.parse` would give it).
+    #[napi(ts_type = "unknown")]
+    pub raw: JsonValue,
+}
+
+/// An attachment of a received message.
+#[napi(object, object_from_js = false)]
+pub struct WebhookAttachment {
+    /// `image`, `video`, `audio`, `file`, `share`, `story_mention`, `ig_reel`, `reel`, …
+    pub r#type: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    /// A reel's `reel_video_id`.
+    pub id: Option<String>,
+}
+
+#[napi(object, object_from_js = false)]
+pub struct WebhookReplyTo {
+    pub message_id: Option<String>,
+    pub story_id: Option<String>,
+    pub story_url: Option<String>,
+}
+
+#[napi(object, object_from_js = false)]
+pub struct WebhookPostback {
+    pub title: Option<String>,
+    pub payload: Option<String>,
+}
+
+#[napi(object, object_from_js = false)]
+pub struct WebhookReaction {
+    #[napi(ts_type = "'react' | 'unreact'")]
+    pub action: String,
+    pub reaction: Option<String>,
+    pub emoji: Option<String>,
+}
+
+#[napi(object, object_from_js = false)]
+pub struct WebhookReferral {
+    pub r#ref: Option<String>,
+    pub source: Option<String>,
+    pub r#type: Option<String>,
+    pub ad_id: Option<String>,
+}
+
+#[napi(object, object_from_js = false)]
+pub struct WebhookComment {
+    pub id: String,
+    pub text: Option<String>,
+    pub from_id: Option<String>,
+    pub from_username: Option<String>,
+    pub media_id: Option<String>,
+    pub media_product_type: Option<String>,
+    pub parent_id: Option<String>,
+}
+
+type JsResult = Either3<ChallengeResult, EventsResult, RejectedResult>;
+
+fn to_js_result(r: core::WebhookResult) -> JsResult {
+    match r {
+        core::WebhookResult::Challenge { body } => Either3::A(ChallengeResult { kind: "challenge".into(), status: 200, body }),
+        core::WebhookResult::Events { object, events } => Either3::B(EventsResult {
+            kind: "events".into(),
+            status: 200,
+            object,
+            events: events.into_iter().map(WebhookEventShape::from).collect(),
+        }),
+        core::WebhookResult::Rejected { status, reason, message } => Either3::C(RejectedResult {
+            kind: "rejected".into(),
+            status: status.into(),
+            reason: reason.as_str().into(),
+            message,
+        }),
+    }
+}
+
+impl From<WebhookEvent> for WebhookEventShape {
+    fn from(e: WebhookEvent) -> Self {
+        WebhookEventShape {
+            id: e.id,
+            r#type: e.event_type.as_str().into(),
+            account_id: e.account_id,
+            timestamp: e.timestamp as f64,
+            sender_id: e.sender_id,
+            recipient_id: e.recipient_id,
+            standby: e.standby,
+            message_id: e.message_id,
+            text: e.text,
+            attachments: e.attachments.map(|list| {
+                list.into_iter()
+                    .map(|a| WebhookAttachment { r#type: a.type_, url: a.url, title: a.title, id: a.id })
+                    .collect()
+            }),
+            quick_reply_payload: e.quick_reply_payload,
+            reply_to: e.reply_to.map(|r| WebhookReplyTo { message_id: r.message_id, story_id: r.story_id, story_url: r.story_url }),
+            postback: e.postback.map(|p| WebhookPostback { title: p.title, payload: p.payload }),
+            reaction: e.reaction.map(|r| WebhookReaction { action: r.action.as_str().into(), reaction: r.reaction, emoji: r.emoji }),
+            referral: e.referral.map(|r| WebhookReferral { r#ref: r.ref_, source: r.source, r#type: r.type_, ad_id: r.ad_id }),
+            comment: e.comment.map(|c| WebhookComment {
+                id: c.id,
+                text: c.text,
+                from_id: c.from_id,
+                from_username: c.from_username,
+                media_id: c.media_id,
+                media_product_type: c.media_product_type,
+                parent_id: c.parent_id,
+            }),
+            field: e.field,
+            raw: JsonValue(e.raw),
+        }
+    }
+}
+
+/// The body, borrowed from the JS Buffer/Uint8Array (no copy) or the bytes of a string.
+enum Body {
+    Absent,
+    Bytes(Uint8Array),
+    Text(Vec<u8>),
+}
+
+impl Body {
+    fn as_slice(&self) -> Option<&[u8]> {
+        match self {
+            Body::Absent => None,
+            Body::Bytes(b) => Some(b),
+            Body::Text(t) => Some(t),
+        }
+    }
+}
+
+/// Everything of a request, owned (so the async variant can move it to another thread).
+struct Request {
+    method: String,
+    query: Vec<(String, Vec<String>)>,
+    headers: Vec<(String, Vec<String>)>,
+    body: Body,
+}
+
+impl Request {
+    fn verify(&self, secrets: &CoreSecrets) -> std::result::Result<core::WebhookResult, CoreError> {
+        let req = CoreRequest {
+            method: self.method.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.as_slice(),
+        };
+        core::verify(&req, secrets)
+    }
+}
+
+fn read_request(env: &Env, request: Unknown, secrets: Unknown) -> std::result::Result<(Request, CoreSecrets), CoreError> {
+    let secrets = CoreSecrets::from_input(from_js::<SecretsInput>(env, secrets, "secrets")?)?;
+    if !matches!(request.get_type(), Ok(ValueType::Object)) {
+        return Err(CoreError::invalid("request", "must be an object"));
+    }
+    // SAFETY: the value was just checked to be an object.
+    let obj: Object = unsafe { request.cast() }.map_err(|_| CoreError::invalid("request", "must be an object"))?;
+    let prop = |name: &str| obj.get_named_property_unchecked::<Unknown>(name).ok().filter(|v| !is_nullish(v));
+    let method = match prop("method") {
+        Some(v) if matches!(v.get_type(), Ok(ValueType::String)) => {
+            String::from_unknown(v).map_err(|_| CoreError::invalid("request.method", "must be a string"))?
+        }
+        Some(_) => return Err(CoreError::invalid("request.method", "must be a string such as 'GET' or 'POST'")),
+        None => return Err(CoreError::invalid("request.method", "is required ('GET' or 'POST')")),
+    };
+    let map = |name: &str| -> std::result::Result<Vec<(String, Vec<String>)>, CoreError> {
+        match prop(name) {
+            None => Ok(Vec::new()),
+            Some(v) if matches!(v.get_type(), Ok(ValueType::Object)) => {
+                let json: serde_json::Value = env
+                    .from_js_value(v)
+                    .map_err(|_| CoreError::invalid(format!("request.{name}"), "must be an object of strings"))?;
+                Ok(string_map(&json))
+            }
+            Some(_) => Err(CoreError::invalid(format!("request.{name}"), "must be an object of strings")),
+        }
+    };
+    let query = map("query")?;
+    let headers = map("headers")?;
+    let body = match prop("body") {
+        None => Body::Absent,
+        Some(v) if matches!(v.get_type(), Ok(ValueType::String)) => {
+            Body::Text(String::from_unknown(v).map_err(|_| CoreError::invalid("request.body", "must be a string"))?.into_bytes())
+        }
+        Some(v) if matches!(v.get_type(), Ok(ValueType::Object)) => {
+            // SAFETY: `v` is a live value of this env; a non-Uint8Array gives an Err.
+            match unsafe { Uint8Array::from_napi_value(env.raw(), v.raw()) } {
+                Ok(bytes) => Body::Bytes(bytes),
+                Err(_) => {
+                    return Err(CoreError::invalid(
+                        "request.body",
+                        "is an already-parsed object: pass the raw body bytes (a Buffer such as n8n's `this.getRequestObject().rawBody`, or the exact string received); the signature covers the exact bytes",
+                    ))
+                }
+            }
+        }
+        Some(_) => return Err(CoreError::invalid("request.body", "must be a Buffer, a Uint8Array or a string")),
+    };
+    Ok((Request { method, query, headers, body }, secrets))
+}
+
+fn is_nullish(v: &Unknown) -> bool {
+    matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null))
+}
+
+/// Checks a webhook request from Meta: the `GET` subscription handshake (answers the
+/// challenge) or a `POST` delivery (signature over the raw body, then every event
+/// normalised). Expected outcomes are values: a forged or malformed request comes back as
+/// `{ kind: 'rejected', status, reason }`. Throws `INVALID_ARGUMENT` only for a caller's
+/// mistake (no `verifyToken` for a GET, no `appSecret` for a POST, a parsed body).
+#[napi(catch_unwind, ts_args_type = "request: WebhookRequest, secrets: WebhookSecrets", ts_return_type = "WebhookResult")]
+pub fn verify_webhook_sync(env: &Env, request: Unknown, secrets: Unknown) -> Result<JsResult> {
+    match read_request(env, request, secrets).and_then(|(req, secrets)| req.verify(&secrets)) {
+        Ok(result) => Ok(to_js_result(result)),
+        Err(e) => Err(js_error(env, &e)),
+    }
+}
+
+/// [`verify_webhook_sync`] off the JavaScript thread: same checks, same results.
+#[napi(ts_args_type = "request: WebhookRequest, secrets: WebhookSecrets", ts_return_type = "Promise<WebhookResult>")]
+pub fn verify_webhook<'env>(env: &'env Env, request: Unknown, secrets: Unknown) -> Result<PromiseRaw<'env, JsResult>> {
+    let input = read_request(env, request, secrets);
+    spawn(
+        env,
+        async move {
+            let (req, secrets) = input?;
+            req.verify(&secrets)
+        },
+        to_js_result,
+    )
+}
