@@ -418,6 +418,8 @@ describe('rateLimit from the usage headers', () => {
   })
 })
 
-test('secrets: no error of this file contains an access token or app secret', () => {
-  expectNoSecretsInErrors()
+describe('secrets', () => {
+  test('no error of this file contains an access token or app secret', () => {
+    expect(expectNoSecretsInErrors()).toBeGreaterThanOrEqual(1)
+  })
 })

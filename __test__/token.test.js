@@ -201,6 +201,19 @@ describe('preAuthenticate', () => {
     expect(r.warning).not.toContain(APP_SECRET)
   })
 
+  test('an OAuth token Meta refuses is kept out of future attempts (fingerprint recorded)', async () => {
+    const stored = mock.tokens.issueLongLived({ loginType: 'instagram', issuedAt: T0 - DAY })
+    const dead = mock.tokens.issueShortLived()
+    mock.clock.advance(2 * HOUR)
+    const cred = { ...base(), accessToken: stored, accessTokenExpiresAt: T0 + 50 * DAY, accessTokenIssuedAt: T0 - DAY, oauthAccessToken: dead }
+    const r = await preAuthenticate(cred, opts)
+    expect(r).toMatchObject({ action: 'kept', changed: true, accessToken: stored, sourceTokenFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) })
+    expect(r.warning).toMatch(/TOKEN_EXPIRED/)
+    const again = await preAuthenticate({ ...cred, sourceTokenFingerprint: r.sourceTokenFingerprint }, opts)
+    expect(again).toMatchObject({ action: 'none', changed: false })
+    expect(mock.requestsTo('/access_token')).toHaveLength(1)
+  })
+
   test('a failed exchange with nothing stored rejects with the cause', async () => {
     mock.fail('/access_token', { html: true, status: 503 })
     const e = await rejection(preAuthenticate({ ...base(), oauthAccessToken: mock.tokens.issueShortLived() }, opts))

@@ -119,7 +119,14 @@ pub async fn pre_authenticate(state: TokenState, policy: TokenPolicy, opts: Call
             match result {
                 Ok(grant) => Ok(from_grant(&state, PreAuthAction::Exchanged, grant, Some(oauth.fingerprint()))),
                 Err(e) if e.code() != ErrorCode::InvalidArgument && state.stored_is_valid(&policy, now) => {
-                    Ok(unchanged(PreAuthAction::Kept, Some(warning("exchange of the new OAuth token", &e))))
+                    let mut kept = unchanged(PreAuthAction::Kept, Some(warning("exchange of the new OAuth token", &e)));
+                    // Meta refused the OAuth token itself: it will never exchange, so remember
+                    // it as seen rather than trying it again before every request.
+                    if matches!(e.code(), ErrorCode::TokenExpired | ErrorCode::TokenInvalid) {
+                        kept.source_token_fingerprint = Some(oauth.fingerprint());
+                        kept.changed = kept.source_token_fingerprint != state.source_fingerprint;
+                    }
+                    Ok(kept)
                 }
                 Err(e) => Err(e),
             }
