@@ -81,10 +81,9 @@ pub async fn get_account(req: &AccountRequest, opts: &CallOptions) -> Result<Vec
     };
     match LoginType::resolve(req.login_type, &req.access_token) {
         LoginType::Instagram => {
-            let url = opts.instagram_url.join(
-                &[&opts.api_version, "me"],
-                &[("fields", "user_id,username,name,account_type")],
-            );
+            let url = opts
+                .instagram_url
+                .join(&[&opts.api_version, "me"], &[("fields", "user_id,username,name,account_type")]);
             let me = graph::execute::<WireMe>(&request(url), opts).await?.body;
             Ok(vec![InstagramAccount {
                 id: me.user_id,

@@ -61,10 +61,7 @@ impl ErrorCode {
     /// True when the condition is temporary (API.md: rate limits, transient Graph
     /// errors, network failures and timeouts).
     pub fn retryable(self) -> bool {
-        matches!(
-            self,
-            ErrorCode::RateLimited | ErrorCode::GraphTransient | ErrorCode::Network | ErrorCode::Timeout
-        )
+        matches!(self, ErrorCode::RateLimited | ErrorCode::GraphTransient | ErrorCode::Network | ErrorCode::Timeout)
     }
 }
 
@@ -110,21 +107,11 @@ pub enum Error {
 
     /// Meta answered with a Graph error object.
     #[error("{}", graph_message(.code, .info, .http_status))]
-    Graph {
-        code: ErrorCode,
-        info: Box<GraphErrorInfo>,
-        http_status: u16,
-        retry_after_ms: Option<u64>,
-    },
+    Graph { code: ErrorCode, info: Box<GraphErrorInfo>, http_status: u16, retry_after_ms: Option<u64> },
 
     /// Meta (or a proxy) answered with an error status and no Graph error body.
     #[error("HTTP {http_status} without a Graph error body{}", content_hint(.content_type))]
-    Status {
-        code: ErrorCode,
-        http_status: u16,
-        content_type: Option<String>,
-        retry_after_ms: Option<u64>,
-    },
+    Status { code: ErrorCode, http_status: u16, content_type: Option<String>, retry_after_ms: Option<u64> },
 
     /// The exchange failed in transit.
     #[error("{detail}")]

@@ -95,7 +95,10 @@ mod tests {
             err(serde_json::json!({"accessToken": "IGAAsecret", "items": [{"title": "a"}, {"title": 7}]})),
             "items[1].title: must be a string (got a number)"
         );
-        assert_eq!(err(serde_json::json!({"accessToken": "IGAAsecret", "items": "IGAAsecret"})), "items: must be an array (got a string)");
+        assert_eq!(
+            err(serde_json::json!({"accessToken": "IGAAsecret", "items": "IGAAsecret"})),
+            "items: must be an array (got a string)"
+        );
         assert_eq!(err(serde_json::json!([1])), "request: must be an object");
     }
 }

@@ -50,10 +50,18 @@ pub struct GetAccountRequest {
 /// Facebook login: `GET /me/accounts` → one per page with a linked Instagram account,
 /// following `paging.next`.
 #[napi(ts_args_type = "req: GetAccountRequest, options?: CallOptions")]
-pub fn get_account<'env>(env: &'env Env, req: Unknown, options: Option<Unknown>) -> Result<PromiseRaw<'env, Vec<InstagramAccount>>> {
+pub fn get_account<'env>(
+    env: &'env Env,
+    req: Unknown,
+    options: Option<Unknown>,
+) -> Result<PromiseRaw<'env, Vec<InstagramAccount>>> {
     let input = (|| Ok::<_, CoreError>((from_js::<AccountRequest>(env, req, "req")?, call_options(env, options)?)))();
-    spawn(env, async move {
-        let (req, opts) = input?;
-        core::get_account(&req, &opts).await
-    }, |accounts| accounts.into_iter().map(InstagramAccount::from).collect::<Vec<_>>())
+    spawn(
+        env,
+        async move {
+            let (req, opts) = input?;
+            core::get_account(&req, &opts).await
+        },
+        |accounts| accounts.into_iter().map(InstagramAccount::from).collect::<Vec<_>>(),
+    )
 }

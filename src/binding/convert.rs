@@ -17,14 +17,18 @@ pub fn from_js<T: DeserializeOwned>(env: &Env, value: Unknown, root: &str) -> st
         Ok(ValueType::Object) => {}
         _ => return Err(CoreError::invalid(root, "must be an object")),
     }
-    let json: serde_json::Value = env
-        .from_js_value(value)
-        .map_err(|_| CoreError::invalid(root, "must be a plain object of strings, numbers, booleans, arrays and objects"))?;
+    let json: serde_json::Value = env.from_js_value(value).map_err(|_| {
+        CoreError::invalid(root, "must be a plain object of strings, numbers, booleans, arrays and objects")
+    })?;
     from_json(json, root)
 }
 
 /// Like [`from_js`] for an optional argument: `undefined` and `null` give the default.
-pub fn from_js_opt<T: DeserializeOwned + Default>(env: &Env, value: Option<Unknown>, root: &str) -> std::result::Result<T, CoreError> {
+pub fn from_js_opt<T: DeserializeOwned + Default>(
+    env: &Env,
+    value: Option<Unknown>,
+    root: &str,
+) -> std::result::Result<T, CoreError> {
     match value {
         None => Ok(T::default()),
         Some(v) if matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null)) => Ok(T::default()),

@@ -203,7 +203,11 @@ pub struct SendResult {
 
 impl From<core::SendResult> for SendResult {
     fn from(r: core::SendResult) -> Self {
-        SendResult { recipient_id: r.recipient_id, message_id: r.message_id, rate_limit: r.rate_limit.map(RateLimitInfo::from) }
+        SendResult {
+            recipient_id: r.recipient_id,
+            message_id: r.message_id,
+            rate_limit: r.rate_limit.map(RateLimitInfo::from),
+        }
     }
 }
 
@@ -213,7 +217,11 @@ impl From<core::SendResult> for SendResult {
 /// lost after the request was written is not retried (`TIMEOUT` / `NETWORK`; the message
 /// may have been delivered).
 #[napi(ts_args_type = "req: SendRequest, options?: CallOptions")]
-pub fn send_message<'env>(env: &'env Env, req: Unknown, options: Option<Unknown>) -> Result<PromiseRaw<'env, SendResult>> {
+pub fn send_message<'env>(
+    env: &'env Env,
+    req: Unknown,
+    options: Option<Unknown>,
+) -> Result<PromiseRaw<'env, SendResult>> {
     let input = (|| Ok::<_, CoreError>((from_js::<CoreSendRequest>(env, req, "req")?, call_options(env, options)?)))();
     spawn(
         env,

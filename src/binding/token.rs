@@ -81,24 +81,40 @@ pub struct RefreshTokenRequest {
 /// Instagram login: `GET {instagramUrl}/access_token?grant_type=ig_exchange_token`;
 /// Facebook login: `GET {facebookUrl}/{apiVersion}/oauth/access_token?grant_type=fb_exchange_token`.
 #[napi(ts_args_type = "req: ExchangeTokenRequest, options?: CallOptions")]
-pub fn exchange_token<'env>(env: &'env Env, req: Unknown, options: Option<Unknown>) -> Result<PromiseRaw<'env, TokenGrant>> {
+pub fn exchange_token<'env>(
+    env: &'env Env,
+    req: Unknown,
+    options: Option<Unknown>,
+) -> Result<PromiseRaw<'env, TokenGrant>> {
     let input = (|| Ok::<_, CoreError>((from_js::<ExchangeRequest>(env, req, "req")?, call_options(env, options)?)))();
-    spawn(env, async move {
-        let (req, opts) = input?;
-        core::exchange(&req, &opts).await
-    }, TokenGrant::from)
+    spawn(
+        env,
+        async move {
+            let (req, opts) = input?;
+            core::exchange(&req, &opts).await
+        },
+        TokenGrant::from,
+    )
 }
 
 /// Refreshes a long-lived Instagram-login token: `GET {instagramUrl}/refresh_access_token`.
 /// The token must be at least 24 h old and not expired. A Facebook-login token (`EAA…`) is
 /// `INVALID_ARGUMENT`: re-exchange it, or use a page token, which does not expire.
 #[napi(ts_args_type = "req: RefreshTokenRequest, options?: CallOptions")]
-pub fn refresh_token<'env>(env: &'env Env, req: Unknown, options: Option<Unknown>) -> Result<PromiseRaw<'env, TokenGrant>> {
+pub fn refresh_token<'env>(
+    env: &'env Env,
+    req: Unknown,
+    options: Option<Unknown>,
+) -> Result<PromiseRaw<'env, TokenGrant>> {
     let input = (|| Ok::<_, CoreError>((from_js::<RefreshRequest>(env, req, "req")?, call_options(env, options)?)))();
-    spawn(env, async move {
-        let (req, opts) = input?;
-        core::refresh(&req, &opts).await
-    }, TokenGrant::from)
+    spawn(
+        env,
+        async move {
+            let (req, opts) = input?;
+            core::refresh(&req, &opts).await
+        },
+        TokenGrant::from,
+    )
 }
 
 /// A stored credential, as an n8n credential holds it.
@@ -184,16 +200,24 @@ impl From<core::PreAuthResult> for PreAuthResult {
 /// Rejects with `TOKEN_EXPIRED` (reconnect the credential) when the stored token has
 /// expired, and with `INVALID_ARGUMENT` when there is no token at all.
 #[napi(ts_args_type = "credentials: CredentialState, options?: CallOptions & TokenPolicy")]
-pub fn pre_authenticate<'env>(env: &'env Env, credentials: Unknown, options: Option<Unknown>) -> Result<PromiseRaw<'env, PreAuthResult>> {
+pub fn pre_authenticate<'env>(
+    env: &'env Env,
+    credentials: Unknown,
+    options: Option<Unknown>,
+) -> Result<PromiseRaw<'env, PreAuthResult>> {
     let input = (|| {
         let c: CredentialInput = from_js(env, credentials, "credentials")?;
         let (opts, policy) = call_options_and_policy(env, options)?;
         Ok::<_, CoreError>((TokenState::from_input(&c)?, policy, opts))
     })();
-    spawn(env, async move {
-        let (state, policy, opts) = input?;
-        core::pre_authenticate(state, policy, opts).await
-    }, PreAuthResult::from)
+    spawn(
+        env,
+        async move {
+            let (state, policy, opts) = input?;
+            core::pre_authenticate(state, policy, opts).await
+        },
+        PreAuthResult::from,
+    )
 }
 
 /// What is due for a credential (no network).
@@ -219,7 +243,11 @@ pub fn token_status(env: &Env, credentials: Unknown, options: Option<Unknown>) -
         core::decide(&TokenState::from_input(&c)?, &policy, opts.now_ms())
     })();
     match status {
-        Ok(d) => Ok(TokenStatus { next: d.next.as_str().to_string(), expires_in_ms: d.expires_in_ms.map(ms), age_ms: d.age_ms.map(ms) }),
+        Ok(d) => Ok(TokenStatus {
+            next: d.next.as_str().to_string(),
+            expires_in_ms: d.expires_in_ms.map(ms),
+            age_ms: d.age_ms.map(ms),
+        }),
         Err(e) => Err(js_error(env, &e)),
     }
 }

@@ -5,7 +5,9 @@ use napi_derive::napi;
 
 use super::convert::{from_js, js_error, spawn, JsonValue};
 use crate::error::Error as CoreError;
-use crate::webhook::{self as core, string_map, SecretsInput, WebhookEvent, WebhookRequest as CoreRequest, WebhookSecrets as CoreSecrets};
+use crate::webhook::{
+    self as core, string_map, SecretsInput, WebhookEvent, WebhookRequest as CoreRequest, WebhookSecrets as CoreSecrets,
+};
 
 // Requests are read property by property (the body zero-copy); `WebhookRequest` and
 // `WebhookSecrets` below describe them for index.d.ts. Results are the `#[napi(object)]`
@@ -172,7 +174,9 @@ type JsResult = Either3<ChallengeResult, EventsResult, RejectedResult>;
 
 fn to_js_result(r: core::WebhookResult) -> JsResult {
     match r {
-        core::WebhookResult::Challenge { body } => Either3::A(ChallengeResult { kind: "challenge".into(), status: 200, body }),
+        core::WebhookResult::Challenge { body } => {
+            Either3::A(ChallengeResult { kind: "challenge".into(), status: 200, body })
+        }
         core::WebhookResult::Events { object, events } => Either3::B(EventsResult {
             kind: "events".into(),
             status: 200,
@@ -206,10 +210,23 @@ impl From<WebhookEvent> for WebhookEventShape {
                     .collect()
             }),
             quick_reply_payload: e.quick_reply_payload,
-            reply_to: e.reply_to.map(|r| WebhookReplyTo { message_id: r.message_id, story_id: r.story_id, story_url: r.story_url }),
+            reply_to: e.reply_to.map(|r| WebhookReplyTo {
+                message_id: r.message_id,
+                story_id: r.story_id,
+                story_url: r.story_url,
+            }),
             postback: e.postback.map(|p| WebhookPostback { title: p.title, payload: p.payload }),
-            reaction: e.reaction.map(|r| WebhookReaction { action: r.action.as_str().into(), reaction: r.reaction, emoji: r.emoji }),
-            referral: e.referral.map(|r| WebhookReferral { r#ref: r.ref_, source: r.source, r#type: r.type_, ad_id: r.ad_id }),
+            reaction: e.reaction.map(|r| WebhookReaction {
+                action: r.action.as_str().into(),
+                reaction: r.reaction,
+                emoji: r.emoji,
+            }),
+            referral: e.referral.map(|r| WebhookReferral {
+                r#ref: r.ref_,
+                source: r.source,
+                r#type: r.type_,
+                ad_id: r.ad_id,
+            }),
             comment: e.comment.map(|c| WebhookComment {
                 id: c.id,
                 text: c.text,
@@ -262,7 +279,11 @@ impl Request {
     }
 }
 
-fn read_request(env: &Env, request: Unknown, secrets: Unknown) -> std::result::Result<(Request, CoreSecrets), CoreError> {
+fn read_request(
+    env: &Env,
+    request: Unknown,
+    secrets: Unknown,
+) -> std::result::Result<(Request, CoreSecrets), CoreError> {
     let secrets = CoreSecrets::from_input(from_js::<SecretsInput>(env, secrets, "secrets")?)?;
     if !matches!(request.get_type(), Ok(ValueType::Object)) {
         return Err(CoreError::invalid("request", "must be an object"));
@@ -293,9 +314,9 @@ fn read_request(env: &Env, request: Unknown, secrets: Unknown) -> std::result::R
     let headers = map("headers")?;
     let body = match prop("body") {
         None => Body::Absent,
-        Some(v) if matches!(v.get_type(), Ok(ValueType::String)) => {
-            Body::Text(String::from_unknown(v).map_err(|_| CoreError::invalid("request.body", "must be a string"))?.into_bytes())
-        }
+        Some(v) if matches!(v.get_type(), Ok(ValueType::String)) => Body::Text(
+            String::from_unknown(v).map_err(|_| CoreError::invalid("request.body", "must be a string"))?.into_bytes(),
+        ),
         Some(v) if matches!(v.get_type(), Ok(ValueType::Object)) => {
             // SAFETY: `v` is a live value of this env; a non-Uint8Array gives an Err.
             match unsafe { Uint8Array::from_napi_value(env.raw(), v.raw()) } {
@@ -322,7 +343,11 @@ fn is_nullish(v: &Unknown) -> bool {
 /// normalised). Expected outcomes are values: a forged or malformed request comes back as
 /// `{ kind: 'rejected', status, reason }`. Throws `INVALID_ARGUMENT` only for a caller's
 /// mistake (no `verifyToken` for a GET, no `appSecret` for a POST, a parsed body).
-#[napi(catch_unwind, ts_args_type = "request: WebhookRequest, secrets: WebhookSecrets", ts_return_type = "WebhookResult")]
+#[napi(
+    catch_unwind,
+    ts_args_type = "request: WebhookRequest, secrets: WebhookSecrets",
+    ts_return_type = "WebhookResult"
+)]
 pub fn verify_webhook_sync(env: &Env, request: Unknown, secrets: Unknown) -> Result<JsResult> {
     match read_request(env, request, secrets).and_then(|(req, secrets)| req.verify(&secrets)) {
         Ok(result) => Ok(to_js_result(result)),

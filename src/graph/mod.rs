@@ -106,8 +106,10 @@ pub async fn execute<T: DeserializeOwned>(req: &GraphRequest<'_>, opts: &CallOpt
 
 /// One attempt: send, read the whole answer, all within the call's timeout.
 async fn attempt_once(req: &GraphRequest<'_>, opts: &CallOptions) -> Result<RawResponse, Error> {
-    let client = crate::runtime::http_client().map_err(|e| Error::Transport { kind: TransportKind::Connect, detail: e.to_string() })?;
-    let mut builder = client.request(req.method.clone(), req.url.clone()).header(reqwest::header::ACCEPT, "application/json");
+    let client = crate::runtime::http_client()
+        .map_err(|e| Error::Transport { kind: TransportKind::Connect, detail: e.to_string() })?;
+    let mut builder =
+        client.request(req.method.clone(), req.url.clone()).header(reqwest::header::ACCEPT, "application/json");
     if let Some(token) = req.bearer {
         builder = builder.bearer_auth(token.expose());
     }
@@ -128,7 +130,10 @@ async fn attempt_once(req: &GraphRequest<'_>, opts: &CallOptions) -> Result<RawR
         let mut resp = resp;
         while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(req, e))? {
             if raw.body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                return Err(Error::bad_response(Some(raw.status), format!("{}: answer larger than {} bytes", req.describe(), MAX_RESPONSE_BYTES)));
+                return Err(Error::bad_response(
+                    Some(raw.status),
+                    format!("{}: answer larger than {} bytes", req.describe(), MAX_RESPONSE_BYTES),
+                ));
             }
             raw.body.extend_from_slice(&chunk);
         }

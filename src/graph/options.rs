@@ -74,7 +74,14 @@ impl CallOptions {
             Some(n) if n.is_finite() && n >= 0.0 => Some(n.round() as i64),
             Some(_) => return Err(Error::invalid("options.now", "must be epoch milliseconds")),
         };
-        Ok(CallOptions { instagram_url, facebook_url, api_version, timeout: Duration::from_millis(timeout_ms), max_retries, now })
+        Ok(CallOptions {
+            instagram_url,
+            facebook_url,
+            api_version,
+            timeout: Duration::from_millis(timeout_ms),
+            max_retries,
+            now,
+        })
     }
 
     /// The clock for time decisions: `now` when given, else the wall clock.
@@ -86,7 +93,8 @@ impl CallOptions {
 fn is_api_version(v: &str) -> bool {
     let Some(rest) = v.strip_prefix('v') else { return false };
     let mut parts = rest.split('.');
-    let ok = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()));
+    let ok =
+        |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()));
     ok(parts.next()) && ok(parts.next()) && parts.next().is_none()
 }
 
@@ -165,12 +173,23 @@ mod tests {
 
     #[test]
     fn base_urls() {
-        assert_eq!(BaseUrl::parse("https://graph.instagram.com/", "f").unwrap().as_str(), "https://graph.instagram.com");
+        assert_eq!(
+            BaseUrl::parse("https://graph.instagram.com/", "f").unwrap().as_str(),
+            "https://graph.instagram.com"
+        );
         assert_eq!(BaseUrl::parse("http://127.0.0.1:8080//", "f").unwrap().as_str(), "http://127.0.0.1:8080");
         assert!(BaseUrl::parse("http://127.1.2.3:1", "f").is_ok());
         assert!(BaseUrl::parse("http://[::1]:1", "f").is_ok());
         assert!(BaseUrl::parse("http://localhost:1", "f").is_ok());
-        for bad in ["http://example.com", "http://10.0.0.1", "http://localhost.evil.com", "ftp://x", "graph.instagram.com", "https://u:p@x.com", "https://x.com/?a=1"] {
+        for bad in [
+            "http://example.com",
+            "http://10.0.0.1",
+            "http://localhost.evil.com",
+            "ftp://x",
+            "graph.instagram.com",
+            "https://u:p@x.com",
+            "https://x.com/?a=1",
+        ] {
             let e = BaseUrl::parse(bad, "options.instagramUrl").unwrap_err();
             assert!(e.to_string().starts_with("options.instagramUrl:"), "{bad}: {e}");
         }
@@ -195,7 +214,8 @@ mod tests {
         bad(CallOptionsInput { timeout_ms: Some(f64::NAN), ..Default::default() }, "options.timeoutMs");
         bad(CallOptionsInput { max_retries: Some(1.5), ..Default::default() }, "options.maxRetries");
         bad(CallOptionsInput { api_version: Some("24".into()), ..Default::default() }, "options.apiVersion");
-        let o = CallOptions::from_input(&CallOptionsInput { api_version: Some("v21.0".into()), ..Default::default() }).unwrap();
+        let o = CallOptions::from_input(&CallOptionsInput { api_version: Some("v21.0".into()), ..Default::default() })
+            .unwrap();
         assert_eq!(o.api_version, "v21.0");
         assert_eq!(o.timeout, Duration::from_millis(30_000));
         assert_eq!(o.max_retries, 2);

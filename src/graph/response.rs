@@ -144,7 +144,12 @@ pub fn parse_graph_error(body: &[u8], secrets: &[&Secret]) -> Option<GraphErrorI
 pub fn interpret<T: DeserializeOwned>(resp: &RawResponse, now_ms: i64, secrets: &[&Secret]) -> Result<T, Error> {
     if let Some(info) = parse_graph_error(&resp.body, secrets) {
         let code = classify_graph(info.code, info.subcode, info.is_transient);
-        return Err(Error::Graph { code, info: Box::new(info), http_status: resp.status, retry_after_ms: resp.retry_after_ms(now_ms) });
+        return Err(Error::Graph {
+            code,
+            info: Box::new(info),
+            http_status: resp.status,
+            retry_after_ms: resp.retry_after_ms(now_ms),
+        });
     }
     let status = resp.status;
     if !(200..300).contains(&status) {
@@ -211,7 +216,12 @@ mod tests {
     use super::*;
 
     fn resp(status: u16, body: &str) -> RawResponse {
-        RawResponse { status, content_type: Some("application/json".into()), body: body.as_bytes().to_vec(), ..Default::default() }
+        RawResponse {
+            status,
+            content_type: Some("application/json".into()),
+            body: body.as_bytes().to_vec(),
+            ..Default::default()
+        }
     }
 
     #[derive(Debug, Deserialize)]
@@ -222,7 +232,10 @@ mod tests {
 
     #[test]
     fn graph_error_wins_over_status() {
-        let r = resp(400, r#"{"error":{"message":"Error validating access token: Session has expired","type":"OAuthException","code":190,"error_subcode":463,"fbtrace_id":"H2il2t5bn4e"}}"#);
+        let r = resp(
+            400,
+            r#"{"error":{"message":"Error validating access token: Session has expired","type":"OAuthException","code":190,"error_subcode":463,"fbtrace_id":"H2il2t5bn4e"}}"#,
+        );
         let e = interpret::<Ok1>(&r, 0, &[]).unwrap_err();
         assert_eq!(e.code(), ErrorCode::TokenExpired);
         assert_eq!(e.http_status(), Some(400));
@@ -272,7 +285,8 @@ mod tests {
     #[test]
     fn server_text_is_redacted() {
         let tok = Secret::new("IGAAsecret123");
-        let r = resp(400, r#"{"error":{"message":"bad token IGAAsecret123","code":190,"error_user_msg":"IGAAsecret123"}}"#);
+        let r =
+            resp(400, r#"{"error":{"message":"bad token IGAAsecret123","code":190,"error_user_msg":"IGAAsecret123"}}"#);
         let e = interpret::<Ok1>(&r, 0, &[&tok]).unwrap_err();
         assert!(!format!("{e} {e:?}").contains("IGAAsecret123"));
     }
@@ -281,7 +295,9 @@ mod tests {
     fn usage_headers_both_spellings() {
         let u = parse_usage(
             Some(r#"{"call_count":28,"total_time":25,"total_cputime":25}"#),
-            Some(r#"{"17841400000000000":[{"type":"instagram","call_count":100,"total_cputime":25,"total_time":25,"estimated_time_to_regain_access":19}]}"#),
+            Some(
+                r#"{"17841400000000000":[{"type":"instagram","call_count":100,"total_cputime":25,"total_time":25,"estimated_time_to_regain_access":19}]}"#,
+            ),
         );
         assert_eq!(u.app_call_count_pct, Some(28.0));
         assert_eq!(u.business_call_count_pct, Some(100.0));

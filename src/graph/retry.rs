@@ -65,7 +65,12 @@ mod tests {
 
     fn graph(code: i64, retry_after_ms: Option<u64>) -> Error {
         let info = GraphErrorInfo { code, ..Default::default() };
-        Error::Graph { code: crate::error::classify_graph(code, None, false), info: Box::new(info), http_status: 400, retry_after_ms }
+        Error::Graph {
+            code: crate::error::classify_graph(code, None, false),
+            info: Box::new(info),
+            http_status: 400,
+            retry_after_ms,
+        }
     }
 
     fn status(code: ErrorCode) -> Error {

@@ -7,8 +7,8 @@ use super::model::{AttachmentInput, Button, ButtonTemplate, GenericTemplate, Out
 use super::model::{QuickReply, TemplateElement};
 use super::validate::{bytes, chars, http_url, list};
 use super::wire::{
-    DefaultAction, MediaSharePayload, MediaSource, QuickReplyContent, TemplatePayload,
-    WireAttachment, WireButton, WireElement, WireMessage, WireQuickReply,
+    DefaultAction, MediaSharePayload, MediaSource, QuickReplyContent, TemplatePayload, WireAttachment, WireButton,
+    WireElement, WireMessage, WireQuickReply,
 };
 
 /// Most UTF-8 bytes in `message.text`.
@@ -30,8 +30,7 @@ pub const MAX_BUTTONS: usize = 3;
 /// Most characters in a button template's text.
 pub const MAX_BUTTON_TEMPLATE_TEXT_CHARS: usize = 640;
 
-const KINDS: &str =
-    "text, attachment, images, sticker, mediaShare, genericTemplate or buttonTemplate";
+const KINDS: &str = "text, attachment, images, sticker, mediaShare, genericTemplate or buttonTemplate";
 
 /// Exactly one content kind, checked and converted.
 pub(super) fn message(m: &OutgoingMessage) -> Result<WireMessage, Error> {
@@ -51,13 +50,7 @@ pub(super) fn message(m: &OutgoingMessage) -> Result<WireMessage, Error> {
     .filter_map(|(name, present)| present.then_some(name))
     .collect();
     if given.len() > 1 {
-        return Err(Error::invalid(
-            "",
-            format!(
-                "must have exactly one of {KINDS} (got {})",
-                given.join(" and ")
-            ),
-        ));
+        return Err(Error::invalid("", format!("must have exactly one of {KINDS} (got {})", given.join(" and "))));
     }
 
     if let Some(text) = &m.text {
@@ -71,17 +64,13 @@ pub(super) fn message(m: &OutgoingMessage) -> Result<WireMessage, Error> {
         if sticker != "like_heart" {
             return Err(Error::invalid("sticker", "must be like_heart"));
         }
-        Ok(WireMessage::Attachment {
-            attachment: WireAttachment::LikeHeart,
-        })
+        Ok(WireMessage::Attachment { attachment: WireAttachment::LikeHeart })
     } else if let Some(share) = &m.media_share {
         if share.post_id.is_empty() {
             return Err(Error::invalid("mediaShare.postId", "is required"));
         }
         Ok(WireMessage::Attachment {
-            attachment: WireAttachment::MediaShare(MediaSharePayload {
-                id: share.post_id.clone(),
-            }),
+            attachment: WireAttachment::MediaShare(MediaSharePayload { id: share.post_id.clone() }),
         })
     } else if let Some(t) = &m.generic_template {
         template(generic(t).map_err(|e| e.within("genericTemplate"))?)
@@ -96,18 +85,9 @@ fn text_message(text: &str, quick_replies: Option<&[QuickReply]>) -> Result<Wire
     let text = bytes("text", text, MAX_TEXT_BYTES)?;
     let quick_replies = match quick_replies {
         None => None,
-        Some(qrs) => Some(list(
-            "quickReplies",
-            qrs,
-            MAX_QUICK_REPLIES,
-            "quick replies",
-            quick_reply,
-        )?),
+        Some(qrs) => Some(list("quickReplies", qrs, MAX_QUICK_REPLIES, "quick replies", quick_reply)?),
     };
-    Ok(WireMessage::Text {
-        text,
-        quick_replies,
-    })
+    Ok(WireMessage::Text { text, quick_replies })
 }
 
 fn quick_reply(q: &QuickReply) -> Result<WireQuickReply, Error> {
@@ -125,25 +105,13 @@ fn attachment(a: &AttachmentInput) -> Result<WireAttachment, Error> {
         "audio" => WireAttachment::Audio,
         "video" => WireAttachment::Video,
         "file" => WireAttachment::File,
-        _ => {
-            return Err(Error::invalid(
-                "type",
-                "must be image, audio, video or file",
-            ))
-        }
+        _ => return Err(Error::invalid("type", "must be image, audio, video or file")),
     };
     let source = match (&a.url, &a.attachment_id) {
         (Some(url), None) => MediaSource::Url(http_url("url", url)?),
-        (None, Some(id)) if id.is_empty() => {
-            return Err(Error::invalid("attachmentId", "must not be empty"))
-        }
+        (None, Some(id)) if id.is_empty() => return Err(Error::invalid("attachmentId", "must not be empty")),
         (None, Some(id)) => MediaSource::AttachmentId(id.clone()),
-        (Some(_), Some(_)) => {
-            return Err(Error::invalid(
-                "",
-                "must have exactly one of url or attachmentId, not both",
-            ))
-        }
+        (Some(_), Some(_)) => return Err(Error::invalid("", "must have exactly one of url or attachmentId, not both")),
         (None, None) => return Err(Error::invalid("", "must have url or attachmentId")),
     };
     Ok(kind(source))
@@ -161,9 +129,7 @@ fn images(urls: &[String]) -> Result<WireMessage, Error> {
 }
 
 fn template(payload: TemplatePayload) -> Result<WireMessage, Error> {
-    Ok(WireMessage::Attachment {
-        attachment: WireAttachment::Template(payload),
-    })
+    Ok(WireMessage::Attachment { attachment: WireAttachment::Template(payload) })
 }
 
 fn generic(t: &GenericTemplate) -> Result<TemplatePayload, Error> {
@@ -183,21 +149,13 @@ fn element(e: &TemplateElement) -> Result<WireElement, Error> {
     };
     let default_action = match &e.default_action_url {
         None => None,
-        Some(u) => Some(DefaultAction::WebUrl {
-            url: http_url("defaultActionUrl", u)?,
-        }),
+        Some(u) => Some(DefaultAction::WebUrl { url: http_url("defaultActionUrl", u)? }),
     };
     let buttons = match &e.buttons {
         None => None,
         Some(b) => Some(list("buttons", b, MAX_BUTTONS, "buttons", button)?),
     };
-    Ok(WireElement {
-        title,
-        subtitle,
-        image_url,
-        default_action,
-        buttons,
-    })
+    Ok(WireElement { title, subtitle, image_url, default_action, buttons })
 }
 
 fn button_template(t: &ButtonTemplate) -> Result<TemplatePayload, Error> {
@@ -212,10 +170,7 @@ fn button(b: &Button) -> Result<WireButton, Error> {
     match b.type_.as_str() {
         "web_url" => {
             if b.payload.is_some() {
-                return Err(Error::invalid(
-                    "payload",
-                    "only allowed on postback buttons",
-                ));
+                return Err(Error::invalid("payload", "only allowed on postback buttons"));
             }
             let title = chars("title", &b.title, MAX_BUTTON_TITLE_CHARS)?;
             let url = match &b.url {

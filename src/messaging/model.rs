@@ -10,7 +10,6 @@
 
 use serde::Deserialize;
 
-
 use crate::graph::LoginType;
 use crate::secret::Secret;
 

@@ -46,7 +46,8 @@ pub async fn send_message(req: &SendRequest, opts: &CallOptions) -> Result<SendR
     };
     let query: Vec<(&str, &str)> = proof.iter().map(|p| ("appsecret_proof", p.expose())).collect();
     let url = base.join(&[&opts.api_version, &prepared.account_id, "messages"], &query);
-    let json = serde_json::to_vec(&prepared.body).map_err(|_| Error::invalid("message", "cannot be encoded as JSON"))?;
+    let json =
+        serde_json::to_vec(&prepared.body).map_err(|_| Error::invalid("message", "cannot be encoded as JSON"))?;
     let mut secrets = vec![&req.access_token];
     secrets.extend(req.app_secret.as_ref());
     let request = GraphRequest {

@@ -12,8 +12,7 @@ use crate::secret::Secret;
 use super::content;
 use super::model::{ReactionInput, Recipient, SendRequest};
 use super::wire::{
-    MessageTag, MessagingType, PreparedSend, ReactionPayload, SenderAction, WireBody, WireContent,
-    WireRecipient,
+    MessageTag, MessagingType, PreparedSend, ReactionPayload, SenderAction, WireBody, WireContent, WireRecipient,
 };
 
 /// Checks a send request and builds its wire body; the first rule broken is the error.
@@ -36,21 +35,13 @@ pub fn prepare(req: &SendRequest) -> Result<PreparedSend, Error> {
     }
     // A message always states its type (RESPONSE unless told otherwise); sender actions and
     // reactions carry one only when the caller chose it.
-    let messaging_type = if is_message {
-        Some(messaging_type.unwrap_or(MessagingType::Response))
-    } else {
-        messaging_type
-    };
+    let messaging_type =
+        if is_message { Some(messaging_type.unwrap_or(MessagingType::Response)) } else { messaging_type };
 
     Ok(PreparedSend {
         login_type: LoginType::resolve(req.login_type, &req.access_token),
         account_id,
-        body: WireBody {
-            recipient,
-            messaging_type,
-            tag,
-            content,
-        },
+        body: WireBody { recipient, messaging_type, tag, content },
     })
 }
 
@@ -60,10 +51,7 @@ fn access_token(token: &Secret) -> Result<(), Error> {
         return Err(Error::invalid("accessToken", "is required"));
     }
     if !token.expose().bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::invalid(
-            "accessToken",
-            "must be printable ASCII without spaces or line breaks",
-        ));
+        return Err(Error::invalid("accessToken", "must be printable ASCII without spaces or line breaks"));
     }
     Ok(())
 }
@@ -73,10 +61,7 @@ fn account_id(given: Option<&str>) -> Result<String, Error> {
     match given {
         None | Some("me") => Ok("me".to_string()),
         Some(id) if is_numeric_id(id) => Ok(id.to_string()),
-        Some(_) => Err(Error::invalid(
-            "accountId",
-            "must be \"me\" or a numeric account id (ASCII digits)",
-        )),
+        Some(_) => Err(Error::invalid("accountId", "must be \"me\" or a numeric account id (ASCII digits)")),
     }
 }
 
@@ -85,10 +70,7 @@ fn recipient(r: &Recipient) -> Result<WireRecipient, Error> {
     match (&r.id, &r.comment_id) {
         (Some(id), None) => numeric("id", id, "Instagram-scoped user id").map(WireRecipient::Id),
         (None, Some(id)) => numeric("commentId", id, "comment id").map(WireRecipient::CommentId),
-        (Some(_), Some(_)) => Err(Error::invalid(
-            "",
-            "must have exactly one of id or commentId, not both",
-        )),
+        (Some(_), Some(_)) => Err(Error::invalid("", "must have exactly one of id or commentId, not both")),
         (None, None) => Err(Error::invalid("", "must have id or commentId")),
     }
 }
@@ -97,10 +79,7 @@ fn numeric(field: &str, id: &str, what: &str) -> Result<String, Error> {
     if id.is_empty() {
         Err(Error::invalid(field, "must not be empty"))
     } else if !is_numeric_id(id) {
-        Err(Error::invalid(
-            field,
-            format!("must be a numeric {what} (ASCII digits)"),
-        ))
+        Err(Error::invalid(field, format!("must be a numeric {what} (ASCII digits)")))
     } else {
         Ok(id.to_string())
     }
@@ -131,17 +110,13 @@ fn content_of(req: &SendRequest) -> Result<WireContent, Error> {
         let message = content::message(message).map_err(|e| e.within("message"))?;
         Ok(WireContent::Message { message })
     } else if let Some(action) = &req.sender_action {
-        let sender_action = SenderAction::parse(action).ok_or_else(|| {
-            Error::invalid("senderAction", "must be typing_on, typing_off or mark_seen")
-        })?;
+        let sender_action = SenderAction::parse(action)
+            .ok_or_else(|| Error::invalid("senderAction", "must be typing_on, typing_off or mark_seen"))?;
         Ok(WireContent::SenderAction { sender_action })
     } else if let Some(reaction) = &req.reaction {
         reaction_content(reaction).map_err(|e| e.within("reaction"))
     } else {
-        Err(Error::invalid(
-            "message",
-            "one of message, senderAction or reaction is required",
-        ))
+        Err(Error::invalid("message", "one of message, senderAction or reaction is required"))
     }
 }
 
@@ -153,51 +128,31 @@ fn reaction_content(r: &ReactionInput) -> Result<WireContent, Error> {
         Some(id) => id.to_string(),
     };
     if r.reaction.as_deref() == Some("") {
-        return Err(Error::invalid(
-            "reaction",
-            "must not be empty; omit it to remove the reaction",
-        ));
+        return Err(Error::invalid("reaction", "must not be empty; omit it to remove the reaction"));
     }
-    let sender_action = if r.reaction.is_some() {
-        SenderAction::React
-    } else {
-        SenderAction::Unreact
-    };
-    Ok(WireContent::Reaction {
-        sender_action,
-        payload: ReactionPayload {
-            message_id,
-            reaction: r.reaction.clone(),
-        },
-    })
+    let sender_action = if r.reaction.is_some() { SenderAction::React } else { SenderAction::Unreact };
+    Ok(WireContent::Reaction { sender_action, payload: ReactionPayload { message_id, reaction: r.reaction.clone() } })
 }
 
 /// `messagingType` and `tag`: known values, and a tag exactly with `MESSAGE_TAG`.
-fn messaging_type_and_tag(
-    req: &SendRequest,
-) -> Result<(Option<MessagingType>, Option<MessageTag>), Error> {
+fn messaging_type_and_tag(req: &SendRequest) -> Result<(Option<MessagingType>, Option<MessageTag>), Error> {
     let messaging_type = match req.messaging_type.as_deref() {
         None => None,
-        Some(value) => Some(MessagingType::parse(value).ok_or_else(|| {
-            Error::invalid("messagingType", "must be RESPONSE, UPDATE or MESSAGE_TAG")
-        })?),
+        Some(value) => Some(
+            MessagingType::parse(value)
+                .ok_or_else(|| Error::invalid("messagingType", "must be RESPONSE, UPDATE or MESSAGE_TAG"))?,
+        ),
     };
     let tag = match req.tag.as_deref() {
         None => None,
-        Some(value) => Some(
-            MessageTag::parse(value).ok_or_else(|| Error::invalid("tag", "must be HUMAN_AGENT"))?,
-        ),
+        Some(value) => Some(MessageTag::parse(value).ok_or_else(|| Error::invalid("tag", "must be HUMAN_AGENT"))?),
     };
     match (messaging_type, tag) {
-        (Some(MessagingType::MessageTag), None) => Err(Error::invalid(
-            "tag",
-            "is required with messagingType MESSAGE_TAG",
-        )),
+        (Some(MessagingType::MessageTag), None) => {
+            Err(Error::invalid("tag", "is required with messagingType MESSAGE_TAG"))
+        }
         (Some(MessagingType::MessageTag), Some(_)) | (_, None) => Ok((messaging_type, tag)),
-        (_, Some(_)) => Err(Error::invalid(
-            "tag",
-            "only allowed with messagingType MESSAGE_TAG",
-        )),
+        (_, Some(_)) => Err(Error::invalid("tag", "only allowed with messagingType MESSAGE_TAG")),
     }
 }
 
@@ -207,10 +162,7 @@ pub(super) fn chars(field: &str, value: &str, max: usize) -> Result<String, Erro
     if (1..=max).contains(&n) {
         Ok(value.to_string())
     } else {
-        Err(Error::invalid(
-            field,
-            format!("must be 1 to {max} characters (got {n})"),
-        ))
+        Err(Error::invalid(field, format!("must be 1 to {max} characters (got {n})")))
     }
 }
 
@@ -220,10 +172,7 @@ pub(super) fn bytes(field: &str, value: &str, max: usize) -> Result<String, Erro
     if (1..=max).contains(&n) {
         Ok(value.to_string())
     } else {
-        Err(Error::invalid(
-            field,
-            format!("must be 1 to {max} UTF-8 bytes (got {n})"),
-        ))
+        Err(Error::invalid(field, format!("must be 1 to {max} UTF-8 bytes (got {n})")))
     }
 }
 
@@ -237,16 +186,10 @@ pub(super) fn list<T, U>(
     each: impl Fn(&T) -> Result<U, Error>,
 ) -> Result<Vec<U>, Error> {
     if items.is_empty() {
-        return Err(Error::invalid(
-            field,
-            format!("must have 1 to {max} {noun} (got 0)"),
-        ));
+        return Err(Error::invalid(field, format!("must have 1 to {max} {noun} (got 0)")));
     }
     if items.len() > max {
-        return Err(Error::invalid(
-            format!("{field}[{max}]"),
-            format!("at most {max} {noun}"),
-        ));
+        return Err(Error::invalid(format!("{field}[{max}]"), format!("at most {max} {noun}")));
     }
     items
         .iter()
@@ -260,16 +203,10 @@ pub(super) fn list<T, U>(
 pub(super) fn http_url(field: &str, value: &str) -> Result<String, Error> {
     const PROBLEM: &str = "must be an absolute http or https URL with a host";
     if value.chars().any(|c| c.is_control()) || value.trim() != value {
-        return Err(Error::invalid(
-            field,
-            "must not contain control characters or surrounding spaces",
-        ));
+        return Err(Error::invalid(field, "must not contain control characters or surrounding spaces"));
     }
     match url::Url::parse(value) {
-        Ok(u)
-            if matches!(u.scheme(), "http" | "https")
-                && u.host_str().is_some_and(|h| !h.is_empty()) =>
-        {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()) => {
             Ok(value.to_string())
         }
         _ => Err(Error::invalid(field, PROBLEM)),

@@ -312,8 +312,8 @@ pub enum WireButton {
 /// keyed by the app secret.
 pub fn appsecret_proof(token: &Secret, app_secret: &Secret) -> String {
     // HMAC takes a key of any length (longer keys are hashed), so this cannot fail.
-    let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.expose().as_bytes())
-        .expect("HMAC-SHA256 accepts keys of any length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(app_secret.expose().as_bytes()).expect("HMAC-SHA256 accepts keys of any length");
     mac.update(token.expose().as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }

@@ -67,9 +67,10 @@ pub async fn exchange(req: &ExchangeRequest, opts: &CallOptions) -> Result<Token
             ],
         ),
         LoginType::Facebook => {
-            let client_id = req.client_id.as_deref().filter(|c| !c.trim().is_empty()).ok_or_else(|| {
-                Error::invalid("clientId", "is required for loginType 'facebook' (the Meta app id)")
-            })?;
+            let client_id =
+                req.client_id.as_deref().filter(|c| !c.trim().is_empty()).ok_or_else(|| {
+                    Error::invalid("clientId", "is required for loginType 'facebook' (the Meta app id)")
+                })?;
             opts.facebook_url.join(
                 &[&opts.api_version, "oauth", "access_token"],
                 &[

@@ -53,7 +53,7 @@ impl TokenPolicy {
         let d = TokenPolicy::default();
         let ms = |v: Option<f64>, default: i64, field: &str| match v {
             None => Ok(default),
-            Some(x) if x.is_finite() && x >= 0.0 && x <= 1e13 => Ok(x.round() as i64),
+            Some(x) if x.is_finite() && (0.0..=1e13).contains(&x) => Ok(x.round() as i64),
             Some(_) => Err(Error::invalid(field, "must be a non-negative number of milliseconds")),
         };
         Ok(TokenPolicy {

@@ -51,7 +51,10 @@ static IN_FLIGHT: LazyLock<Mutex<HashMap<[u8; 32], SharedGrant>>> = LazyLock::ne
 
 /// Runs `call` unless an identical call (same `key`) is already running, in which case its
 /// result is shared.
-async fn single_flight(key: [u8; 32], call: impl FnOnce() -> BoxFuture<'static, Result<TokenGrant, Error>>) -> Result<TokenGrant, Error> {
+async fn single_flight(
+    key: [u8; 32],
+    call: impl FnOnce() -> BoxFuture<'static, Result<TokenGrant, Error>>,
+) -> Result<TokenGrant, Error> {
     let shared = {
         let mut map = IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner());
         map.entry(key).or_insert_with(|| call().shared()).clone()
@@ -75,7 +78,11 @@ fn flight_key(parts: &[&str]) -> [u8; 32] {
 }
 
 /// Carries out the decision for `state`.
-pub async fn pre_authenticate(state: TokenState, policy: TokenPolicy, opts: CallOptions) -> Result<PreAuthResult, Error> {
+pub async fn pre_authenticate(
+    state: TokenState,
+    policy: TokenPolicy,
+    opts: CallOptions,
+) -> Result<PreAuthResult, Error> {
     let now = opts.now_ms();
     let decision = decide(&state, &policy, now)?;
     let unchanged = |action, warning| PreAuthResult {
@@ -152,7 +159,12 @@ pub async fn pre_authenticate(state: TokenState, policy: TokenPolicy, opts: Call
     }
 }
 
-fn from_grant(state: &TokenState, action: PreAuthAction, grant: TokenGrant, fingerprint: Option<String>) -> PreAuthResult {
+fn from_grant(
+    state: &TokenState,
+    action: PreAuthAction,
+    grant: TokenGrant,
+    fingerprint: Option<String>,
+) -> PreAuthResult {
     let changed = state.stored.as_ref() != Some(&grant.access_token)
         || state.expires_at != Some(grant.expires_at)
         || state.issued_at != Some(grant.issued_at)

@@ -95,14 +95,10 @@ mod tests {
 
     #[test]
     fn canonical_form_sorts_keys_and_drops_whitespace() {
-        let a: Value =
-            serde_json::from_str(r#"{ "b": [1, {"z":null,"a":true}], "a": "\u00e4\"" }"#).unwrap();
+        let a: Value = serde_json::from_str(r#"{ "b": [1, {"z":null,"a":true}], "a": "\u00e4\"" }"#).unwrap();
         assert_eq!(canonical(&a), r#"{"a":"ä\"","b":[1,{"a":true,"z":null}]}"#);
         let b: Value = serde_json::from_str(r#"{"a":"ä\"","b":[1,{"a":true,"z":null}]}"#).unwrap();
-        assert_eq!(
-            event_id("1", "messaging", &a),
-            event_id("1", "messaging", &b)
-        );
+        assert_eq!(event_id("1", "messaging", &a), event_id("1", "messaging", &b));
     }
 
     #[test]
@@ -110,21 +106,13 @@ mod tests {
         let item = json!({"sender":{"id":"1"},"timestamp":5,"message":{"mid":"m"}});
         let id = event_id("17841400000000000", "messaging", &item);
         assert_eq!(id.len(), 32);
-        assert!(id
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
-        assert_eq!(
-            id,
-            event_id("17841400000000000", "messaging", &item.clone())
-        );
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert_eq!(id, event_id("17841400000000000", "messaging", &item.clone()));
         assert_ne!(id, event_id("17841400000000001", "messaging", &item));
         assert_ne!(id, event_id("17841400000000000", "standby", &item));
         let other = json!({"sender":{"id":"1"},"timestamp":6,"message":{"mid":"m"}});
         assert_ne!(id, event_id("17841400000000000", "messaging", &other));
         // The length prefixes keep the parts apart.
-        assert_ne!(
-            event_id("ab", "c", &json!(null)),
-            event_id("a", "bc", &json!(null))
-        );
+        assert_ne!(event_id("ab", "c", &json!(null)), event_id("a", "bc", &json!(null)));
     }
 }

@@ -32,7 +32,12 @@ impl WebhookSecrets {
         let max_body_bytes = match input.max_body_bytes {
             None => DEFAULT_MAX_BODY_BYTES,
             Some(n) if n.is_finite() && n.fract() == 0.0 && (0.0..=MAX_BODY_LIMIT).contains(&n) => n as usize,
-            Some(_) => return Err(Error::invalid("secrets.maxBodyBytes", "must be a whole number of bytes from 0 to 67108864")),
+            Some(_) => {
+                return Err(Error::invalid(
+                    "secrets.maxBodyBytes",
+                    "must be a whole number of bytes from 0 to 67108864",
+                ))
+            }
         };
         let app_secrets = match input.app_secret {
             None => Vec::new(),
@@ -79,7 +84,8 @@ mod tests {
 
     #[test]
     fn secrets_forms() {
-        let s: SecretsInput = serde_json::from_value(serde_json::json!({"appSecret": ["a", "b"], "maxBodyBytes": 10})).unwrap();
+        let s: SecretsInput =
+            serde_json::from_value(serde_json::json!({"appSecret": ["a", "b"], "maxBodyBytes": 10})).unwrap();
         let s = WebhookSecrets::from_input(s).unwrap();
         assert_eq!(s.app_secrets.len(), 2);
         assert_eq!(s.max_body_bytes, 10);
@@ -91,7 +97,9 @@ mod tests {
 
     #[test]
     fn maps_are_lenient() {
-        let m = string_map(&serde_json::json!({"hub.mode": "subscribe", "a": ["x", 1], "n": null, "o": {"x": 1}, "b": true}));
+        let m = string_map(
+            &serde_json::json!({"hub.mode": "subscribe", "a": ["x", 1], "n": null, "o": {"x": 1}, "b": true}),
+        );
         assert!(m.contains(&("hub.mode".into(), vec!["subscribe".into()])));
         assert!(m.contains(&("a".into(), vec!["x".into(), "1".into()])));
         assert!(m.contains(&("b".into(), vec!["true".into()])));

@@ -86,10 +86,9 @@ mod tests {
 
     #[test]
     fn ids_stay_exact_above_two_to_the_53() {
-        let v: Value = serde_json::from_str(
-            r#"{"a":17841405793187218,"b":"17841405793187218","c":18446744073709551615,"d":-5}"#,
-        )
-        .unwrap();
+        let v: Value =
+            serde_json::from_str(r#"{"a":17841405793187218,"b":"17841405793187218","c":18446744073709551615,"d":-5}"#)
+                .unwrap();
         assert_eq!(id_at(&v, "a").as_deref(), Some("17841405793187218"));
         assert_eq!(id_at(&v, "b").as_deref(), Some("17841405793187218"));
         assert_eq!(id_at(&v, "c").as_deref(), Some("18446744073709551615"));
@@ -98,10 +97,9 @@ mod tests {
         let v: Value = serde_json::from_str(r#"{"a":17841405793187218123}"#).unwrap();
         assert_eq!(id_at(&v, "a").as_deref(), Some("17841405793187218123"));
         // Above u64::MAX serde_json parses a float: it is not rounded into an ID.
-        let v: Value = serde_json::from_str(
-            r#"{"a":18446744073709551616,"b":1.5,"c":null,"d":true,"e":178414057931872181234}"#,
-        )
-        .unwrap();
+        let v: Value =
+            serde_json::from_str(r#"{"a":18446744073709551616,"b":1.5,"c":null,"d":true,"e":178414057931872181234}"#)
+                .unwrap();
         for k in ["a", "b", "c", "d", "e", "missing"] {
             assert_eq!(id_at(&v, k), None, "{k}");
         }

@@ -25,10 +25,7 @@ mod signature;
 #[cfg(test)]
 mod tests;
 
-pub use event::{
-    Attachment, Comment, EventType, Postback, Reaction, ReactionAction, Referral, ReplyTo,
-    WebhookEvent,
-};
+pub use event::{Attachment, Comment, EventType, Postback, Reaction, ReactionAction, Referral, ReplyTo, WebhookEvent};
 pub use input::{string_map, OneOrMany, SecretsInput};
 pub use normalise::{normalise, Malformed, Payload};
 pub use signature::{SIGNATURE_256_HEADER, SIGNATURE_SHA1_HEADER};
@@ -56,9 +53,7 @@ pub struct WebhookRequest<'a> {
 
 impl std::fmt::Debug for WebhookRequest<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names = |list: &[(String, Vec<String>)]| {
-            list.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()
-        };
+        let names = |list: &[(String, Vec<String>)]| list.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
         f.debug_struct("WebhookRequest")
             .field("method", &self.method)
             .field("query", &names(&self.query))
@@ -130,11 +125,7 @@ impl WebhookResult {
     }
 
     fn rejected(reason: RejectReason, message: impl Into<String>) -> Self {
-        WebhookResult::Rejected {
-            status: reason.status(),
-            reason,
-            message: message.into(),
-        }
+        WebhookResult::Rejected { status: reason.status(), reason, message: message.into() }
     }
 }
 
@@ -223,15 +214,9 @@ pub fn verify(request: &WebhookRequest, secrets: &WebhookSecrets) -> Result<Webh
 }
 
 fn handshake(request: &WebhookRequest, secrets: &WebhookSecrets) -> Result<WebhookResult, Error> {
-    let token = secrets
-        .verify_token
-        .as_ref()
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            Error::invalid(
-                "secrets.verifyToken",
-                "is required to answer Meta's GET subscription check",
-            )
+    let token =
+        secrets.verify_token.as_ref().filter(|t| !t.is_empty()).ok_or_else(|| {
+            Error::invalid("secrets.verifyToken", "is required to answer Meta's GET subscription check")
         })?;
     let mode = query_value(&request.query, "hub.mode");
     let challenge = query_value(&request.query, "hub.challenge").filter(|c| !c.is_empty());
@@ -248,26 +233,16 @@ fn handshake(request: &WebhookRequest, secrets: &WebhookSecrets) -> Result<Webho
             "hub.verify_token does not match the configured verify token",
         ));
     }
-    Ok(WebhookResult::Challenge {
-        body: challenge.to_owned(),
-    })
+    Ok(WebhookResult::Challenge { body: challenge.to_owned() })
 }
 
 /// The first value of the first query parameter called exactly `name` that has one.
 fn query_value<'r>(query: &'r [(String, Vec<String>)], name: &str) -> Option<&'r str> {
-    query
-        .iter()
-        .filter(|(n, _)| n == name)
-        .find_map(|(_, values)| values.first())
-        .map(String::as_str)
+    query.iter().filter(|(n, _)| n == name).find_map(|(_, values)| values.first()).map(String::as_str)
 }
 
 fn delivery(request: &WebhookRequest, secrets: &WebhookSecrets) -> Result<WebhookResult, Error> {
-    let app_secrets: Vec<&Secret> = secrets
-        .app_secrets
-        .iter()
-        .filter(|s| !s.is_empty())
-        .collect();
+    let app_secrets: Vec<&Secret> = secrets.app_secrets.iter().filter(|s| !s.is_empty()).collect();
     if app_secrets.is_empty() && !secrets.allow_unsigned {
         return Err(Error::invalid(
             "secrets.appSecret",
@@ -279,11 +254,7 @@ fn delivery(request: &WebhookRequest, secrets: &WebhookSecrets) -> Result<Webhoo
     if body.len() > secrets.max_body_bytes {
         return Ok(WebhookResult::rejected(
             RejectReason::PayloadTooLarge,
-            format!(
-                "the body is {} bytes, over the limit of {} bytes",
-                body.len(),
-                secrets.max_body_bytes
-            ),
+            format!("the body is {} bytes, over the limit of {} bytes", body.len(), secrets.max_body_bytes),
         ));
     }
 
@@ -309,9 +280,6 @@ fn delivery(request: &WebhookRequest, secrets: &WebhookSecrets) -> Result<Webhoo
 
     match normalise(body) {
         Ok(Payload { object, events }) => Ok(WebhookResult::Events { object, events }),
-        Err(Malformed(message)) => Ok(WebhookResult::rejected(
-            RejectReason::MalformedPayload,
-            message,
-        )),
+        Err(Malformed(message)) => Ok(WebhookResult::rejected(RejectReason::MalformedPayload, message)),
     }
 }

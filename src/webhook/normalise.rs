@@ -17,8 +17,7 @@
 use serde_json::Value;
 
 use super::event::{
-    Attachment, Comment, EventType, Postback, Reaction, ReactionAction, Referral, ReplyTo,
-    WebhookEvent,
+    Attachment, Comment, EventType, Postback, Reaction, ReactionAction, Referral, ReplyTo, WebhookEvent,
 };
 use super::event_id::event_id;
 use super::json::{epoch_ms, flag, id_at, obj_at, str_at};
@@ -42,28 +41,22 @@ const LISTS: [(&str, bool); 3] = [("messaging", false), ("standby", true), ("cha
 
 /// Parses the raw body and normalises every item. Pure: no clock, no secrets.
 pub fn normalise(body: &[u8]) -> Result<Payload, Malformed> {
-    let root: Value = serde_json::from_slice(body)
-        .map_err(|e| Malformed(format!("the body is not valid JSON ({e})")))?;
+    let root: Value =
+        serde_json::from_slice(body).map_err(|e| Malformed(format!("the body is not valid JSON ({e})")))?;
     let envelope = || {
-        Malformed("the body is not a webhook payload: expected a JSON object with a string \"object\" and an array \"entry\"".into())
+        Malformed(
+            "the body is not a webhook payload: expected a JSON object with a string \"object\" and an array \"entry\""
+                .into(),
+        )
     };
-    let object = root
-        .get("object")
-        .and_then(Value::as_str)
-        .ok_or_else(envelope)?;
-    let entries = root
-        .get("entry")
-        .and_then(Value::as_array)
-        .ok_or_else(envelope)?;
+    let object = root.get("object").and_then(Value::as_str).ok_or_else(envelope)?;
+    let entries = root.get("entry").and_then(Value::as_array).ok_or_else(envelope)?;
 
     let mut events = Vec::new();
     for entry in entries {
         normalise_entry(entry, &mut events);
     }
-    Ok(Payload {
-        object: object.to_owned(),
-        events,
-    })
+    Ok(Payload { object: object.to_owned(), events })
 }
 
 fn normalise_entry(entry: &Value, events: &mut Vec<WebhookEvent>) {
@@ -91,13 +84,7 @@ fn normalise_entry(entry: &Value, events: &mut Vec<WebhookEvent>) {
 }
 
 /// An `unknown` event for `item` with only the envelope fields set.
-fn base_event(
-    account_id: &str,
-    list: &str,
-    item: &Value,
-    timestamp: Option<i64>,
-    standby: bool,
-) -> WebhookEvent {
+fn base_event(account_id: &str, list: &str, item: &Value, timestamp: Option<i64>, standby: bool) -> WebhookEvent {
     WebhookEvent {
         id: event_id(account_id, list, item),
         event_type: EventType::Unknown,
@@ -120,13 +107,7 @@ fn base_event(
     }
 }
 
-fn messaging_event(
-    account_id: &str,
-    list: &str,
-    item: &Value,
-    entry_time: Option<i64>,
-    standby: bool,
-) -> WebhookEvent {
+fn messaging_event(account_id: &str, list: &str, item: &Value, entry_time: Option<i64>, standby: bool) -> WebhookEvent {
     let own_time = item.get("timestamp").and_then(epoch_ms);
     let mut ev = base_event(account_id, list, item, own_time.or(entry_time), standby);
     if !item.is_object() {
@@ -153,10 +134,7 @@ fn messaging_event(
     } else if let Some(postback) = obj_at(item, "postback") {
         ev.event_type = EventType::Postback;
         ev.message_id = id_at(postback, "mid");
-        ev.postback = Some(Postback {
-            title: str_at(postback, "title"),
-            payload: str_at(postback, "payload"),
-        });
+        ev.postback = Some(Postback { title: str_at(postback, "title"), payload: str_at(postback, "payload") });
         ev.referral = obj_at(postback, "referral").map(referral);
     } else if let Some(reaction) = obj_at(item, "reaction") {
         ev.event_type = EventType::Reaction;
@@ -170,13 +148,9 @@ fn messaging_event(
         ev.referral = Some(referral(r));
     } else if obj_at(item, "optin").is_some() {
         ev.event_type = EventType::Optin;
-    } else if [
-        "pass_thread_control",
-        "take_thread_control",
-        "request_thread_control",
-    ]
-    .iter()
-    .any(|k| obj_at(item, k).is_some())
+    } else if ["pass_thread_control", "take_thread_control", "request_thread_control"]
+        .iter()
+        .any(|k| obj_at(item, k).is_some())
     {
         ev.event_type = EventType::Handover;
     }
@@ -187,13 +161,9 @@ fn messaging_event(
 fn fill_message(ev: &mut WebhookEvent, message: &Value) {
     ev.message_id = id_at(message, "mid");
     ev.text = str_at(message, "text");
-    ev.attachments = message
-        .get("attachments")
-        .and_then(Value::as_array)
-        .map(|list| list.iter().map(attachment).collect());
-    ev.quick_reply_payload = message
-        .get("quick_reply")
-        .and_then(|q| str_at(q, "payload"));
+    ev.attachments =
+        message.get("attachments").and_then(Value::as_array).map(|list| list.iter().map(attachment).collect());
+    ev.quick_reply_payload = message.get("quick_reply").and_then(|q| str_at(q, "payload"));
     ev.reply_to = obj_at(message, "reply_to").and_then(reply_to);
     ev.referral = obj_at(message, "referral").map(referral);
 }
@@ -224,12 +194,7 @@ fn reply_to(r: &Value) -> Option<ReplyTo> {
 }
 
 fn referral(r: &Value) -> Referral {
-    Referral {
-        ref_: str_at(r, "ref"),
-        source: str_at(r, "source"),
-        type_: str_at(r, "type"),
-        ad_id: id_at(r, "ad_id"),
-    }
+    Referral { ref_: str_at(r, "ref"), source: str_at(r, "source"), type_: str_at(r, "type"), ad_id: id_at(r, "ad_id") }
 }
 
 /// `None` when `action` is neither `react` nor `unreact` (the event stays a `reaction`;
@@ -240,11 +205,7 @@ fn reaction_of(r: &Value) -> Option<Reaction> {
         "unreact" => ReactionAction::Unreact,
         _ => return None,
     };
-    Some(Reaction {
-        action,
-        reaction: str_at(r, "reaction"),
-        emoji: str_at(r, "emoji"),
-    })
+    Some(Reaction { action, reaction: str_at(r, "reaction"), emoji: str_at(r, "emoji") })
 }
 
 fn change_event(account_id: &str, item: &Value, entry_time: Option<i64>) -> WebhookEvent {
@@ -260,10 +221,7 @@ fn change_event(account_id: &str, item: &Value, entry_time: Option<i64>) -> Webh
         "story_insights" => EventType::StoryInsights,
         _ => EventType::Unknown,
     };
-    if matches!(
-        ev.event_type,
-        EventType::Comment | EventType::LiveComment | EventType::Mention
-    ) {
+    if matches!(ev.event_type, EventType::Comment | EventType::LiveComment | EventType::Mention) {
         ev.comment = obj_at(item, "value").and_then(comment);
     }
     ev
@@ -281,9 +239,7 @@ fn comment(v: &Value) -> Option<Comment> {
         text: str_at(v, "text"),
         from_id: from.and_then(|f| id_at(f, "id")),
         from_username: from.and_then(|f| str_at(f, "username")),
-        media_id: media
-            .and_then(|m| id_at(m, "id"))
-            .or_else(|| id_at(v, "media_id")),
+        media_id: media.and_then(|m| id_at(m, "id")).or_else(|| id_at(v, "media_id")),
         media_product_type: media.and_then(|m| str_at(m, "media_product_type")),
         parent_id: id_at(v, "parent_id"),
     })

@@ -46,9 +46,7 @@ pub(crate) struct ProvidedSignature<'r> {
 
 impl std::fmt::Debug for ProvidedSignature<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProvidedSignature")
-            .field("algorithm", &self.algorithm)
-            .finish_non_exhaustive()
+        f.debug_struct("ProvidedSignature").field("algorithm", &self.algorithm).finish_non_exhaustive()
     }
 }
 
@@ -67,15 +65,9 @@ pub(crate) fn header<'r>(headers: &'r [(String, Vec<String>)], name: &str) -> Op
 /// is too), else the legacy `X-Hub-Signature`, else `None`.
 pub(crate) fn find(headers: &[(String, Vec<String>)]) -> Option<ProvidedSignature<'_>> {
     if let Some(value) = header(headers, SIGNATURE_256_HEADER) {
-        return Some(ProvidedSignature {
-            algorithm: Algorithm::Sha256,
-            value,
-        });
+        return Some(ProvidedSignature { algorithm: Algorithm::Sha256, value });
     }
-    header(headers, SIGNATURE_SHA1_HEADER).map(|value| ProvidedSignature {
-        algorithm: Algorithm::Sha1,
-        value,
-    })
+    header(headers, SIGNATURE_SHA1_HEADER).map(|value| ProvidedSignature { algorithm: Algorithm::Sha1, value })
 }
 
 impl ProvidedSignature<'_> {
@@ -137,48 +129,27 @@ mod tests {
     use super::*;
 
     fn headers(pairs: &[(&str, &str)]) -> Vec<(String, Vec<String>)> {
-        pairs
-            .iter()
-            .map(|(n, v)| (n.to_string(), vec![v.to_string()]))
-            .collect()
+        pairs.iter().map(|(n, v)| (n.to_string(), vec![v.to_string()])).collect()
     }
 
     #[test]
     fn header_lookup_ignores_case_and_takes_the_first_value() {
         let h = vec![
-            (
-                "Content-Type".to_string(),
-                vec!["application/json".to_string()],
-            ),
-            (
-                "X-HUB-SIGNATURE-256".to_string(),
-                vec!["sha256=ab".to_string(), "sha256=cd".to_string()],
-            ),
+            ("Content-Type".to_string(), vec!["application/json".to_string()]),
+            ("X-HUB-SIGNATURE-256".to_string(), vec!["sha256=ab".to_string(), "sha256=cd".to_string()]),
         ];
         assert_eq!(header(&h, SIGNATURE_256_HEADER), Some("sha256=ab"));
         let h = vec![
             ("x-hub-signature-256".to_string(), vec![]),
-            (
-                "X-Hub-Signature-256".to_string(),
-                vec![" sha256=ef ".to_string()],
-            ),
+            ("X-Hub-Signature-256".to_string(), vec![" sha256=ef ".to_string()]),
         ];
         assert_eq!(header(&h, SIGNATURE_256_HEADER), Some("sha256=ef"));
-        assert_eq!(
-            header(
-                &headers(&[("x-hub-signature-256", "  ")]),
-                SIGNATURE_256_HEADER
-            ),
-            None
-        );
+        assert_eq!(header(&headers(&[("x-hub-signature-256", "  ")]), SIGNATURE_256_HEADER), None);
     }
 
     #[test]
     fn sha256_header_wins_over_sha1() {
-        let h = headers(&[
-            ("x-hub-signature", "sha1=00"),
-            ("x-hub-signature-256", "sha256=00"),
-        ]);
+        let h = headers(&[("x-hub-signature", "sha1=00"), ("x-hub-signature-256", "sha256=00")]);
         assert_eq!(find(&h).map(|s| s.algorithm), Some(Algorithm::Sha256));
         let h = headers(&[("X-Hub-Signature", "sha1=00")]);
         assert_eq!(find(&h).map(|s| s.algorithm), Some(Algorithm::Sha1));

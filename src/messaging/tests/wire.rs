@@ -127,9 +127,7 @@ fn button_template() {
 fn sender_actions_carry_no_default_messaging_type() {
     for action in ["typing_on", "typing_off", "mark_seen"] {
         assert_eq!(
-            body(
-                json!({ "accessToken": TOKEN, "recipient": { "id": "123" }, "senderAction": action })
-            ),
+            body(json!({ "accessToken": TOKEN, "recipient": { "id": "123" }, "senderAction": action })),
             json!({ "recipient": { "id": "123" }, "sender_action": action })
         );
     }
@@ -138,10 +136,8 @@ fn sender_actions_carry_no_default_messaging_type() {
 #[test]
 fn sender_action_with_an_explicit_messaging_type() {
     assert_eq!(
-        body(
-            json!({ "accessToken": TOKEN, "recipient": { "id": "123" }, "senderAction": "mark_seen",
-                     "messagingType": "UPDATE" })
-        ),
+        body(json!({ "accessToken": TOKEN, "recipient": { "id": "123" }, "senderAction": "mark_seen",
+                     "messagingType": "UPDATE" })),
         json!({ "recipient": { "id": "123" }, "messaging_type": "UPDATE", "sender_action": "mark_seen" })
     );
 }
@@ -171,10 +167,8 @@ fn reaction_and_unreact() {
 #[test]
 fn private_reply_to_a_comment() {
     assert_eq!(
-        body(
-            json!({ "accessToken": TOKEN, "recipient": { "commentId": "17858893269000001" },
-                     "message": { "text": "Thanks!" } })
-        ),
+        body(json!({ "accessToken": TOKEN, "recipient": { "commentId": "17858893269000001" },
+                     "message": { "text": "Thanks!" } })),
         json!({ "recipient": { "comment_id": "17858893269000001" }, "messaging_type": "RESPONSE",
                 "message": { "text": "Thanks!" } })
     );
@@ -183,10 +177,8 @@ fn private_reply_to_a_comment() {
 #[test]
 fn human_agent() {
     assert_eq!(
-        body(
-            json!({ "accessToken": TOKEN, "recipient": { "id": "123" }, "message": { "text": "Hello, Ana here" },
-                     "messagingType": "MESSAGE_TAG", "tag": "HUMAN_AGENT" })
-        ),
+        body(json!({ "accessToken": TOKEN, "recipient": { "id": "123" }, "message": { "text": "Hello, Ana here" },
+                     "messagingType": "MESSAGE_TAG", "tag": "HUMAN_AGENT" })),
         json!({ "recipient": { "id": "123" }, "messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT",
                 "message": { "text": "Hello, Ana here" } })
     );
@@ -195,50 +187,31 @@ fn human_agent() {
 #[test]
 fn update_messaging_type_on_a_message() {
     assert_eq!(
-        body(
-            json!({ "accessToken": TOKEN, "recipient": { "id": "123" }, "message": { "text": "x" },
-                     "messagingType": "UPDATE" })
-        )["messaging_type"],
+        body(json!({ "accessToken": TOKEN, "recipient": { "id": "123" }, "message": { "text": "x" },
+                     "messagingType": "UPDATE" }))["messaging_type"],
         "UPDATE"
     );
 }
 
 #[test]
 fn account_and_login_type() {
-    let p = send(
-        json!({ "accessToken": TOKEN, "recipient": { "id": "1" }, "message": { "text": "x" } }),
-    )
+    let p = send(json!({ "accessToken": TOKEN, "recipient": { "id": "1" }, "message": { "text": "x" } })).unwrap();
+    assert_eq!((p.login_type, p.account_id.as_str()), (LoginType::Instagram, "me"));
+    let p = send(json!({ "accessToken": "EAAGpagetoken", "accountId": "1122334455",
+                         "recipient": { "id": "1" }, "message": { "text": "x" } }))
     .unwrap();
-    assert_eq!(
-        (p.login_type, p.account_id.as_str()),
-        (LoginType::Instagram, "me")
-    );
-    let p = send(
-        json!({ "accessToken": "EAAGpagetoken", "accountId": "1122334455",
-                         "recipient": { "id": "1" }, "message": { "text": "x" } }),
-    )
+    assert_eq!((p.login_type, p.account_id.as_str()), (LoginType::Facebook, "1122334455"));
+    let p = send(json!({ "accessToken": "EAAGpagetoken", "loginType": "instagram", "accountId": "me",
+                         "recipient": { "id": "1" }, "message": { "text": "x" } }))
     .unwrap();
-    assert_eq!(
-        (p.login_type, p.account_id.as_str()),
-        (LoginType::Facebook, "1122334455")
-    );
-    let p = send(
-        json!({ "accessToken": "EAAGpagetoken", "loginType": "instagram", "accountId": "me",
-                         "recipient": { "id": "1" }, "message": { "text": "x" } }),
-    )
-    .unwrap();
-    assert_eq!(
-        (p.login_type, p.account_id.as_str()),
-        (LoginType::Instagram, "me")
-    );
+    assert_eq!((p.login_type, p.account_id.as_str()), (LoginType::Instagram, "me"));
 }
 
 #[test]
 fn urls_are_sent_as_given() {
     let url = "https://Example.com";
     assert_eq!(
-        ok(json!({ "attachment": { "type": "image", "url": url } }))["message"]["attachment"]
-            ["payload"]["url"],
+        ok(json!({ "attachment": { "type": "image", "url": url } }))["message"]["attachment"]["payload"]["url"],
         url
     );
 }

@@ -50,18 +50,10 @@ fn every_fixture_gives_its_expected_events_field_by_field() {
         for key in ["kind", "status", "object"] {
             assert_eq!(got[key], want[key], "{name}: {key}");
         }
-        let (got, want) = (
-            got["events"].as_array().unwrap(),
-            want["events"].as_array().unwrap(),
-        );
+        let (got, want) = (got["events"].as_array().unwrap(), want["events"].as_array().unwrap());
         assert_eq!(got.len(), want.len(), "{name}: number of events");
         for (i, (g, w)) in got.iter().zip(want).enumerate() {
-            let keys: BTreeSet<&String> = g
-                .as_object()
-                .unwrap()
-                .keys()
-                .chain(w.as_object().unwrap().keys())
-                .collect();
+            let keys: BTreeSet<&String> = g.as_object().unwrap().keys().chain(w.as_object().unwrap().keys()).collect();
             for key in keys {
                 assert_eq!(g.get(key), w.get(key), "{name}: events[{i}].{key}");
             }
@@ -119,11 +111,7 @@ fn the_fixtures_cover_every_case_of_the_brief() {
         }
     }
     for t in EventType::ALL {
-        assert!(
-            seen.contains(t.as_str()),
-            "no fixture has an event of type {}",
-            t.as_str()
-        );
+        assert!(seen.contains(t.as_str()), "no fixture has an event of type {}", t.as_str());
     }
 }
 
@@ -137,27 +125,17 @@ fn the_non_ascii_fixture_is_escaped_as_meta_sends_it() {
 #[test]
 fn the_big_id_fixture_has_bare_numbers_above_2_pow_53() {
     let body = String::from_utf8(fixture("big-ids.json")).unwrap();
-    assert!(
-        body.contains(r#""id":17841405793187218,"#),
-        "entry id must be a bare number"
-    );
-    let WebhookResult::Events { events, .. } = deliver(body.as_bytes()) else {
-        panic!()
-    };
+    assert!(body.contains(r#""id":17841405793187218,"#), "entry id must be a bare number");
+    let WebhookResult::Events { events, .. } = deliver(body.as_bytes()) else { panic!() };
     assert_eq!(events[0].account_id, "17841405793187218");
     assert_eq!(events[0].sender_id.as_deref(), Some("1234567890123456789"));
-    assert_eq!(
-        events[1].comment.as_ref().unwrap().from_id.as_deref(),
-        Some("9007199254740993")
-    );
+    assert_eq!(events[1].comment.as_ref().unwrap().from_id.as_deref(), Some("9007199254740993"));
 }
 
 #[test]
 fn a_batch_keeps_every_item_in_order() {
     let body = fixture("batch.json");
-    let WebhookResult::Events { events, .. } = deliver(&body) else {
-        panic!()
-    };
+    let WebhookResult::Events { events, .. } = deliver(&body) else { panic!() };
     assert_eq!(events.len(), 1000);
     let payload: Value = serde_json::from_slice(&body).unwrap();
     // Rebuild the expected order from the body itself: entries in order, then messaging,
@@ -165,12 +143,7 @@ fn a_batch_keeps_every_item_in_order() {
     let mut raws = Vec::new();
     for entry in payload["entry"].as_array().unwrap() {
         for list in ["messaging", "standby", "changes"] {
-            for item in entry
-                .get(list)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
+            for item in entry.get(list).and_then(Value::as_array).into_iter().flatten() {
                 raws.push((item.clone(), list == "standby"));
             }
         }
@@ -181,9 +154,5 @@ fn a_batch_keeps_every_item_in_order() {
         assert_eq!(event.standby, *standby, "events[{i}].standby");
     }
     let ids: BTreeSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
-    assert_eq!(
-        ids.len(),
-        events.len(),
-        "two items of the batch share an id"
-    );
+    assert_eq!(ids.len(), events.len(), "two items of the batch share an id");
 }

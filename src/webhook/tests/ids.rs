@@ -20,13 +20,7 @@ fn ids(body: &[u8]) -> Vec<String> {
 
 #[test]
 fn the_same_body_twice_gives_the_same_ids() {
-    for name in [
-        "batch.json",
-        "handover.json",
-        "junk-items.json",
-        "big-ids.json",
-        "non-ascii.json",
-    ] {
+    for name in ["batch.json", "handover.json", "junk-items.json", "big-ids.json", "non-ascii.json"] {
         let body = fixture(name);
         assert_eq!(ids(&body), ids(&body), "{name}");
     }
@@ -36,10 +30,7 @@ fn the_same_body_twice_gives_the_same_ids() {
 fn ids_are_32_lowercase_hex_digits() {
     for id in ids(&fixture("batch.json")) {
         assert_eq!(id.len(), 32, "{id}");
-        assert!(
-            id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
-            "{id}"
-        );
+        assert!(id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')), "{id}");
     }
 }
 

@@ -41,10 +41,7 @@ pub(super) fn post<'a>(body: &'a [u8], headers: &[(&str, &str)]) -> WebhookReque
     WebhookRequest {
         method: "POST".into(),
         query: Vec::new(),
-        headers: headers
-            .iter()
-            .map(|(n, v)| (n.to_string(), vec![v.to_string()]))
-            .collect(),
+        headers: headers.iter().map(|(n, v)| (n.to_string(), vec![v.to_string()])).collect(),
         body: Some(body),
     }
 }
@@ -52,17 +49,11 @@ pub(super) fn post<'a>(body: &'a [u8], headers: &[(&str, &str)]) -> WebhookReque
 /// A POST of `body` signed with [`SECRET`], checked with [`SECRET`].
 pub(super) fn deliver(body: &[u8]) -> WebhookResult {
     let sig = sign(body, SECRET);
-    verify(
-        &post(body, &[("X-Hub-Signature-256", &sig)]),
-        &secrets(&[SECRET]),
-    )
-    .unwrap()
+    verify(&post(body, &[("X-Hub-Signature-256", &sig)]), &secrets(&[SECRET])).unwrap()
 }
 
 pub(super) fn fixture_path(name: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("__test__/fixtures/webhooks")
-        .join(name)
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("__test__/fixtures/webhooks").join(name)
 }
 
 pub(super) fn fixture(name: &str) -> Vec<u8> {

@@ -6,10 +6,7 @@ use super::{fixture, post};
 use crate::webhook::{verify, EventType, WebhookResult, WebhookSecrets};
 
 fn unsigned() -> WebhookSecrets {
-    WebhookSecrets {
-        allow_unsigned: true,
-        ..WebhookSecrets::default()
-    }
+    WebhookSecrets { allow_unsigned: true, ..WebhookSecrets::default() }
 }
 
 fn events_of(body: &[u8]) -> Vec<crate::webhook::WebhookEvent> {
@@ -22,16 +19,11 @@ fn events_of(body: &[u8]) -> Vec<crate::webhook::WebhookEvent> {
 #[test]
 fn mutated_fixtures_never_panic() {
     let mut rng = fastrand::Rng::with_seed(0x1d_5eed);
-    let seeds: Vec<Vec<u8>> = [
-        "handover.json",
-        "big-ids.json",
-        "junk-items.json",
-        "message-referral.json",
-        "mentions.json",
-    ]
-    .iter()
-    .map(|n| fixture(n))
-    .collect();
+    let seeds: Vec<Vec<u8>> =
+        ["handover.json", "big-ids.json", "junk-items.json", "message-referral.json", "mentions.json"]
+            .iter()
+            .map(|n| fixture(n))
+            .collect();
     let alphabet = b"{}[]\":,0123456789-.eE \\unlltrufase\xff\xc3";
     for round in 0..4000 {
         let mut body = seeds[round % seeds.len()].clone();
@@ -50,11 +42,7 @@ fn mutated_fixtures_never_panic() {
             }
         }
         // Any outcome is fine as long as it is a value.
-        let _ = verify(
-            &post(&body, &[("X-Hub-Signature-256", "sha256=00")]),
-            &unsigned(),
-        )
-        .unwrap();
+        let _ = verify(&post(&body, &[("X-Hub-Signature-256", "sha256=00")]), &unsigned()).unwrap();
     }
 }
 
@@ -82,10 +70,7 @@ fn any_json_shape_inside_an_item_is_kept_not_rejected() {
     assert_eq!(events.len(), 29);
     assert!(events[..27].iter().all(|e| e.account_id.is_empty()));
     assert_eq!(events[27].event_type, EventType::Mention);
-    assert_eq!(
-        events[27].comment.as_ref().map(|c| c.id.as_str()),
-        Some("5")
-    );
+    assert_eq!(events[27].comment.as_ref().map(|c| c.id.as_str()), Some("5"));
     assert_eq!(events[28].raw, json!([]));
     assert_eq!(events[2].reaction, None);
     assert_eq!(events[2].event_type, EventType::Reaction);
@@ -101,10 +86,7 @@ fn deep_nesting_is_refused_as_malformed_not_a_stack_overflow() {
     body.push_str(&"]".repeat(depth));
     body.push_str("]}]}");
     let result = verify(&post(body.as_bytes(), &[]), &unsigned()).unwrap();
-    assert!(
-        matches!(result, WebhookResult::Rejected { status: 400, .. }),
-        "{result:?}"
-    );
+    assert!(matches!(result, WebhookResult::Rejected { status: 400, .. }), "{result:?}");
     // 100 levels inside an item are fine.
     let mut body = String::from(r#"{"object":"instagram","entry":[{"messaging":["#);
     body.push_str(&"[".repeat(100));

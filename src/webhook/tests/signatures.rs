@@ -12,9 +12,7 @@ fn a_good_signature_in_lower_or_upper_hex_passes() {
         assert!(is_events(&result), "{result:?}");
         assert_eq!(result.status(), 200);
     }
-    let WebhookResult::Events { object, events } =
-        run(BODY, &[("x-hub-signature-256", &sig)], &[SECRET])
-    else {
+    let WebhookResult::Events { object, events } = run(BODY, &[("x-hub-signature-256", &sig)], &[SECRET]) else {
         panic!()
     };
     assert_eq!(object, "instagram");
@@ -25,24 +23,14 @@ fn a_good_signature_in_lower_or_upper_hex_passes() {
 #[test]
 fn header_names_in_any_case_and_arrays_use_the_first_value() {
     let sig = sign(BODY, SECRET);
-    for name in [
-        "X-HUB-SIGNATURE-256",
-        "x-hub-signature-256",
-        "X-Hub-Signature-256",
-    ] {
+    for name in ["X-HUB-SIGNATURE-256", "x-hub-signature-256", "X-Hub-Signature-256"] {
         assert!(is_events(&run(BODY, &[(name, &sig)], &[SECRET])), "{name}");
     }
     let mut request = post(BODY, &[]);
-    request.headers = vec![(
-        "X-Hub-Signature-256".into(),
-        vec![sig.clone(), "sha256=00".into()],
-    )];
+    request.headers = vec![("X-Hub-Signature-256".into(), vec![sig.clone(), "sha256=00".into()])];
     assert!(is_events(&verify(&request, &secrets(&[SECRET])).unwrap()));
     request.headers = vec![("X-Hub-Signature-256".into(), vec!["sha256=00".into(), sig])];
-    assert_eq!(
-        rejection(&verify(&request, &secrets(&[SECRET])).unwrap()),
-        (401, "SIGNATURE_MISMATCH")
-    );
+    assert_eq!(rejection(&verify(&request, &secrets(&[SECRET])).unwrap()), (401, "SIGNATURE_MISMATCH"));
 }
 
 #[test]
@@ -50,36 +38,20 @@ fn a_wrong_signature_is_a_mismatch_and_its_message_shows_no_secret() {
     let wrong = sign(BODY, "another-secret");
     let result = run(BODY, &[("X-Hub-Signature-256", &wrong)], &[SECRET]);
     assert_eq!(rejection(&result), (401, "SIGNATURE_MISMATCH"));
-    let WebhookResult::Rejected { message, .. } = result else {
-        panic!()
-    };
-    assert!(
-        !message.contains(SECRET) && !message.contains(&wrong["sha256=".len()..]),
-        "{message}"
-    );
+    let WebhookResult::Rejected { message, .. } = result else { panic!() };
+    assert!(!message.contains(SECRET) && !message.contains(&wrong["sha256=".len()..]), "{message}");
     // A body changed by one byte.
     let sig = sign(BODY, SECRET);
     let mut tampered = BODY.to_vec();
     tampered[BODY.len() - 5] = b'!';
-    assert_eq!(
-        rejection(&run(&tampered, &[("X-Hub-Signature-256", &sig)], &[SECRET])),
-        (401, "SIGNATURE_MISMATCH")
-    );
+    assert_eq!(rejection(&run(&tampered, &[("X-Hub-Signature-256", &sig)], &[SECRET])), (401, "SIGNATURE_MISMATCH"));
 }
 
 #[test]
 fn a_missing_signature_is_refused() {
-    for headers in [
-        &[][..],
-        &[("Content-Type", "application/json")],
-        &[("X-Hub-Signature-256", " ")],
-    ] {
+    for headers in [&[][..], &[("Content-Type", "application/json")], &[("X-Hub-Signature-256", " ")]] {
         let result = run(BODY, headers, &[SECRET]);
-        assert_eq!(
-            rejection(&result),
-            (401, "SIGNATURE_MISSING"),
-            "{headers:?}"
-        );
+        assert_eq!(rejection(&result), (401, "SIGNATURE_MISSING"), "{headers:?}");
     }
 }
 
@@ -111,57 +83,27 @@ fn a_signature_over_re_serialised_json_does_not_match() {
     let raw = fixture("non-ascii.json");
     let parsed: serde_json::Value = serde_json::from_slice(&raw).unwrap();
     let reserialised = serde_json::to_vec(&parsed).unwrap();
-    assert_ne!(
-        raw, reserialised,
-        "re-serialising must change the bytes (escapes become UTF-8)"
-    );
+    assert_ne!(raw, reserialised, "re-serialising must change the bytes (escapes become UTF-8)");
     // Meta signs the raw bytes: checking re-serialised JSON against it fails…
     let meta_sig = sign(&raw, SECRET);
     assert_eq!(
-        rejection(&run(
-            &reserialised,
-            &[("X-Hub-Signature-256", &meta_sig)],
-            &[SECRET]
-        )),
+        rejection(&run(&reserialised, &[("X-Hub-Signature-256", &meta_sig)], &[SECRET])),
         (401, "SIGNATURE_MISMATCH")
     );
     // …and a signature over re-serialised JSON does not match the raw bytes.
     let reser_sig = sign(&reserialised, SECRET);
-    assert_eq!(
-        rejection(&run(
-            &raw,
-            &[("X-Hub-Signature-256", &reser_sig)],
-            &[SECRET]
-        )),
-        (401, "SIGNATURE_MISMATCH")
-    );
+    assert_eq!(rejection(&run(&raw, &[("X-Hub-Signature-256", &reser_sig)], &[SECRET])), (401, "SIGNATURE_MISMATCH"));
     // The raw bytes with Meta's signature pass.
-    assert!(is_events(&run(
-        &raw,
-        &[("X-Hub-Signature-256", &meta_sig)],
-        &[SECRET]
-    )));
+    assert!(is_events(&run(&raw, &[("X-Hub-Signature-256", &meta_sig)], &[SECRET])));
 }
 
 #[test]
 fn any_of_several_secrets_may_match() {
     let sig = sign(BODY, "second-secret");
-    assert!(is_events(&run(
-        BODY,
-        &[("X-Hub-Signature-256", &sig)],
-        &["first-secret", "second-secret"]
-    )));
-    assert!(is_events(&run(
-        BODY,
-        &[("X-Hub-Signature-256", &sig)],
-        &["", "second-secret", "third"]
-    )));
+    assert!(is_events(&run(BODY, &[("X-Hub-Signature-256", &sig)], &["first-secret", "second-secret"])));
+    assert!(is_events(&run(BODY, &[("X-Hub-Signature-256", &sig)], &["", "second-secret", "third"])));
     assert_eq!(
-        rejection(&run(
-            BODY,
-            &[("X-Hub-Signature-256", &sig)],
-            &["first-secret", "third"]
-        )),
+        rejection(&run(BODY, &[("X-Hub-Signature-256", &sig)], &["first-secret", "third"])),
         (401, "SIGNATURE_MISMATCH")
     );
 }
@@ -169,54 +111,24 @@ fn any_of_several_secrets_may_match() {
 #[test]
 fn the_legacy_sha1_header_alone_is_checked_with_sha1() {
     let sha1 = sign_sha1(BODY, SECRET);
-    assert!(is_events(&run(
-        BODY,
-        &[("X-Hub-Signature", &sha1)],
-        &[SECRET]
-    )));
-    assert!(is_events(&run(
-        BODY,
-        &[("x-hub-signature", &sha1.to_uppercase())],
-        &[SECRET]
-    )));
+    assert!(is_events(&run(BODY, &[("X-Hub-Signature", &sha1)], &[SECRET])));
+    assert!(is_events(&run(BODY, &[("x-hub-signature", &sha1.to_uppercase())], &[SECRET])));
     let wrong = sign_sha1(BODY, "another-secret");
-    assert_eq!(
-        rejection(&run(BODY, &[("X-Hub-Signature", &wrong)], &[SECRET])),
-        (401, "SIGNATURE_MISMATCH")
-    );
+    assert_eq!(rejection(&run(BODY, &[("X-Hub-Signature", &wrong)], &[SECRET])), (401, "SIGNATURE_MISMATCH"));
     // A SHA-256 signature in the SHA-1 header is malformed for it.
     let sha256 = sign(BODY, SECRET);
-    assert_eq!(
-        rejection(&run(BODY, &[("X-Hub-Signature", &sha256)], &[SECRET])),
-        (401, "SIGNATURE_MISMATCH")
-    );
+    assert_eq!(rejection(&run(BODY, &[("X-Hub-Signature", &sha256)], &[SECRET])), (401, "SIGNATURE_MISMATCH"));
 }
 
 #[test]
 fn a_wrong_sha256_signature_is_not_rescued_by_a_right_sha1() {
     let sha1 = sign_sha1(BODY, SECRET);
     let wrong256 = sign(BODY, "another-secret");
-    let result = run(
-        BODY,
-        &[
-            ("X-Hub-Signature-256", &wrong256),
-            ("X-Hub-Signature", &sha1),
-        ],
-        &[SECRET],
-    );
+    let result = run(BODY, &[("X-Hub-Signature-256", &wrong256), ("X-Hub-Signature", &sha1)], &[SECRET]);
     assert_eq!(rejection(&result), (401, "SIGNATURE_MISMATCH"));
-    let WebhookResult::Rejected { message, .. } = result else {
-        panic!()
-    };
+    let WebhookResult::Rejected { message, .. } = result else { panic!() };
     assert!(message.contains("X-Hub-Signature-256"), "{message}");
     // Both right: passes (SHA-256 is the one checked).
     let good256 = sign(BODY, SECRET);
-    assert!(is_events(&run(
-        BODY,
-        &[
-            ("X-Hub-Signature", &sha1),
-            ("X-Hub-Signature-256", &good256)
-        ],
-        &[SECRET]
-    )));
+    assert!(is_events(&run(BODY, &[("X-Hub-Signature", &sha1), ("X-Hub-Signature-256", &good256)], &[SECRET])));
 }
