@@ -3,7 +3,7 @@
 
 const { verifyWebhook, verifyWebhookSync } = require('..')
 const { APP_SECRET, OTHER_SECRET, VERIFY_TOKEN, sign256, sign1, hmacHex, loadFixture } = require('./helpers/sign')
-const { MiB, reserialised } = require('./helpers/cases')
+const { MiB, reserialised } = require('./helpers/webhook-cases')
 
 const text = loadFixture('message-text').raw
 const nonAscii = loadFixture('non-ascii').raw

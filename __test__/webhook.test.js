@@ -6,7 +6,7 @@
 
 const { verifyWebhook, verifyWebhookSync } = require('..')
 const { APP_SECRET, OTHER_SECRET, VERIFY_TOKEN, hmacHex, sign256, errorText, thrown, loadFixture } = require('./helpers/sign')
-const { rejectionCases, mistakeCases } = require('./helpers/cases')
+const { rejectionCases, mistakeCases } = require('./helpers/webhook-cases')
 
 const { types } = require('util')
 
