@@ -17,10 +17,63 @@ pub fn from_js<T: DeserializeOwned>(env: &Env, value: Unknown, root: &str) -> st
         Ok(ValueType::Object) => {}
         _ => return Err(CoreError::invalid(root, "must be an object")),
     }
-    let json: serde_json::Value = env.from_js_value(value).map_err(|_| {
-        CoreError::invalid(root, "must be a plain object of strings, numbers, booleans, arrays and objects")
-    })?;
+    let json: serde_json::Value = json_from_js(env, value, root)?;
     from_json(json, root)
+}
+
+/// The deepest nesting of objects/arrays read from a JS argument (real inputs nest < 10).
+const MAX_JS_DEPTH: u32 = 64;
+/// The most values (objects, arrays, primitives) read from one JS argument.
+const MAX_JS_VALUES: u32 = 100_000;
+
+/// A JS value as JSON, refusing cyclic, too deeply nested or huge structures first: napi's
+/// own conversion recurses without a limit (a cycle overflows the stack and kills the
+/// process) and visits a shared sub-object once per reference (a small DAG can stand for
+/// billions of values).
+pub fn json_from_js(env: &Env, value: Unknown, field: &str) -> std::result::Result<serde_json::Value, CoreError> {
+    let mut budget = MAX_JS_VALUES;
+    if !matches!(within_limits(&value, 0, &mut budget), Ok(true)) {
+        return Err(CoreError::invalid(
+            field,
+            "must be a plain, acyclic object nested at most 64 levels deep with at most 100000 values",
+        ));
+    }
+    env.from_js_value(value).map_err(|_| {
+        CoreError::invalid(field, "must be a plain object of strings, numbers, booleans, arrays and objects")
+    })
+}
+
+/// Walks `value` as napi's conversion would (arrays by index, other objects by their
+/// enumerable property names; byte arrays are leaves), within the depth and value budget.
+fn within_limits(value: &Unknown, depth: u32, budget: &mut u32) -> Result<bool> {
+    if *budget == 0 {
+        return Ok(false);
+    }
+    *budget -= 1;
+    if !matches!(value.get_type()?, ValueType::Object) {
+        return Ok(true);
+    }
+    if depth >= MAX_JS_DEPTH {
+        return Ok(false);
+    }
+    // SAFETY: the value was just checked to be an object.
+    let obj: Object = unsafe { value.cast() }?;
+    if obj.is_array()? {
+        for i in 0..obj.get_array_length_unchecked()? {
+            if !within_limits(&obj.get_element::<Unknown>(i)?, depth + 1, budget)? {
+                return Ok(false);
+            }
+        }
+    } else if !(obj.is_typedarray()? || obj.is_buffer()? || obj.is_arraybuffer()?) {
+        let names = obj.get_property_names()?;
+        for i in 0..names.get_array_length_unchecked()? {
+            let name = names.get_element::<String>(i)?;
+            if !within_limits(&obj.get_named_property_unchecked::<Unknown>(&name)?, depth + 1, budget)? {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
 }
 
 /// Like [`from_js`] for an optional argument: `undefined` and `null` give the default.
@@ -131,7 +184,25 @@ fn json_to_js(env: &Env, value: &serde_json::Value) -> Result<napi::sys::napi_va
                 for (k, v) in map {
                     let key = <&str>::to_napi_value(raw, k.as_str())?;
                     let v = json_to_js(env, v)?;
-                    check_status!(sys::napi_set_property(raw, out, key, v))?;
+                    if k == "__proto__" {
+                        // As JSON.parse: an own property. A plain set would call the
+                        // `__proto__` setter and replace the object's prototype.
+                        let desc = sys::napi_property_descriptor {
+                            utf8name: std::ptr::null(),
+                            name: key,
+                            method: None,
+                            getter: None,
+                            setter: None,
+                            value: v,
+                            attributes: sys::PropertyAttributes::writable
+                                | sys::PropertyAttributes::enumerable
+                                | sys::PropertyAttributes::configurable,
+                            data: std::ptr::null_mut(),
+                        };
+                        check_status!(sys::napi_define_properties(raw, out, 1, &desc))?;
+                    } else {
+                        check_status!(sys::napi_set_property(raw, out, key, v))?;
+                    }
                 }
             }
         }

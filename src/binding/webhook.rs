@@ -3,7 +3,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::convert::{from_js, js_error, spawn, JsonValue};
+use super::convert::{from_js, js_error, json_from_js, spawn, JsonValue};
 use crate::error::Error as CoreError;
 use crate::webhook::{
     self as core, string_map, SecretsInput, WebhookEvent, WebhookRequest as CoreRequest, WebhookSecrets as CoreSecrets,
@@ -302,9 +302,7 @@ fn read_request(
         match prop(name) {
             None => Ok(Vec::new()),
             Some(v) if matches!(v.get_type(), Ok(ValueType::Object)) => {
-                let json: serde_json::Value = env
-                    .from_js_value(v)
-                    .map_err(|_| CoreError::invalid(format!("request.{name}"), "must be an object of strings"))?;
+                let json = json_from_js(env, v, &format!("request.{name}"))?;
                 Ok(string_map(&json))
             }
             Some(_) => Err(CoreError::invalid(format!("request.{name}"), "must be an object of strings")),

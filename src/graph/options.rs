@@ -17,6 +17,8 @@ pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Upper bounds that keep a typo from turning into a call that never ends.
 const MAX_TIMEOUT_MS: f64 = 600_000.0;
 const MAX_RETRIES: f64 = 10.0;
+/// The latest `now` accepted: 8.64e15 ms, JavaScript's largest `Date`.
+const MAX_NOW_MS: f64 = 8.64e15;
 
 /// `CallOptions` exactly as JavaScript gives it.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -71,7 +73,9 @@ impl CallOptions {
         };
         let now = match input.now {
             None => None,
-            Some(n) if n.is_finite() && n >= 0.0 => Some(n.round() as i64),
+            // The same range as every other time input (up to the year 275760): beyond
+            // it the time arithmetic of the token decision would overflow.
+            Some(n) if n.is_finite() && (0.0..=MAX_NOW_MS).contains(&n) => Some(n.round() as i64),
             Some(_) => return Err(Error::invalid("options.now", "must be epoch milliseconds")),
         };
         Ok(CallOptions {
@@ -214,6 +218,11 @@ mod tests {
         bad(CallOptionsInput { timeout_ms: Some(f64::NAN), ..Default::default() }, "options.timeoutMs");
         bad(CallOptionsInput { max_retries: Some(1.5), ..Default::default() }, "options.maxRetries");
         bad(CallOptionsInput { api_version: Some("24".into()), ..Default::default() }, "options.apiVersion");
+        // Found by the bad-input suite: a `now` past JavaScript's last date overflowed the
+        // token decision's arithmetic (a panic reaching Node).
+        bad(CallOptionsInput { now: Some(1e300), ..Default::default() }, "options.now");
+        bad(CallOptionsInput { now: Some(8.64e15 + 1.0), ..Default::default() }, "options.now");
+        assert!(CallOptions::from_input(&CallOptionsInput { now: Some(8.64e15), ..Default::default() }).is_ok());
         let o = CallOptions::from_input(&CallOptionsInput { api_version: Some("v21.0".into()), ..Default::default() })
             .unwrap();
         assert_eq!(o.api_version, "v21.0");
