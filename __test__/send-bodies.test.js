@@ -12,6 +12,8 @@ const {
   appsecretProof,
   closedPort,
   rememberSecret,
+  trackMock,
+  startMockGraph,
   expectNoSecretsInErrors,
   expectBearerOnly,
 } = require('./helpers/send-fixtures')
@@ -318,6 +320,13 @@ describe('sender actions, reactions, comment replies, tags', () => {
     expect(ctx.mock.sent[0].accountId).toBe(accountId)
   })
 
+  test('a recipient_id answered as a bare JSON number above 2^53 stays exact', async () => {
+    ctx.mock.fail(MESSAGES_PATH, { status: 200, body: '{"recipient_id":17841405793187218,"message_id":"aWdfbWlkOjE="}' })
+    const r = await sendMessage({ accessToken: ctx.igToken, recipient: { id: '17841405793187218' }, message: { text: 'big' } }, ctx.opts)
+    expect(r.recipientId).toBe('17841405793187218')
+    expect(r.messageId).toBe('aWdfbWlkOjE=')
+  })
+
   test('a trailing "/" on the base URL does not give "//" in the path', async () => {
     const r = await sendMessage(
       { accessToken: ctx.igToken, recipient: { id: RECIPIENT }, message: { text: 'x' } },
@@ -363,11 +372,9 @@ describe('login routing and appsecret_proof', () => {
   })
 
   test('a mock that requires appsecret_proof accepts the addon\'s proof (and refuses a wrong secret)', async () => {
-    const { startMockGraph } = require('./helpers/send-fixtures')
-    const strict = await startMockGraph({ requireAppsecretProof: true, appSecret: 'strict-secret-0b1c2d3e4f' })
+    const strict = trackMock(await startMockGraph({ requireAppsecretProof: true, appSecret: 'strict-secret-0b1c2d3e4f' }))
     try {
-      const token = rememberSecret(strict.tokens.issuePageToken({ pageId: strict.pages[0].id }))
-      rememberSecret(strict.appSecret)
+      const token = strict.tokens.issuePageToken({ pageId: strict.pages[0].id })
       const opts = { instagramUrl: strict.url, facebookUrl: strict.url, maxRetries: 0 }
       const ok = await sendMessage({ accessToken: token, appSecret: strict.appSecret, recipient: { id: RECIPIENT }, message: { text: 'ok' } }, opts)
       expect(ok.recipientId).toBe(RECIPIENT)

@@ -24,6 +24,14 @@ const RECIPIENT = '1254477777772919'
 const collectedErrors = []
 /** Every secret used in this test file (tokens, app secrets). */
 const knownSecrets = new Set()
+/** Every mock started here: their issued tokens and app secrets count as secrets too. */
+const mocks = []
+
+/** Registers a mock started outside `withSendMock` for the secrets scan. */
+function trackMock(mock) {
+  mocks.push(mock)
+  return mock
+}
 
 function rememberSecret(s) {
   if (typeof s === 'string' && s.length > 0) knownSecrets.add(s)
@@ -43,7 +51,7 @@ function withSendMock(mockOptions = {}) {
     appSecret: null,
   }
   beforeAll(async () => {
-    const mock = await startMockGraph({ appSecret: 'fb-app-secret-5f3c9d2e8a71b4c6', ...mockOptions })
+    const mock = trackMock(await startMockGraph({ appSecret: 'fb-app-secret-5f3c9d2e8a71b4c6', ...mockOptions }))
     ctx.mock = mock
     ctx.opts = { instagramUrl: mock.url, facebookUrl: mock.url }
     ctx.igToken = rememberSecret(mock.tokens.issueLongLived({ loginType: 'instagram' }))
@@ -58,10 +66,7 @@ function withSendMock(mockOptions = {}) {
     m.recipients.clear()
   })
   afterAll(async () => {
-    if (ctx.mock) {
-      for (const t of ctx.mock.tokens.list()) rememberSecret(t.token)
-      await ctx.mock.close()
-    }
+    if (ctx.mock) await ctx.mock.close()
   })
   return ctx
 }
@@ -92,9 +97,18 @@ function namesField(message, path) {
   return re.test(message)
 }
 
+/**
+ * Asserts `err` is a JS Error. (The addon builds its errors in Node's main realm, so
+ * `instanceof Error` inside Jest's sandbox is false: check the brand instead.)
+ */
+function expectJsError(err) {
+  expect(util.types.isNativeError(err)).toBe(true)
+  expect(typeof err.message).toBe('string')
+}
+
 /** Asserts an INVALID_ARGUMENT naming exactly `path`. */
 function expectInvalid(err, path) {
-  expect(err).toBeInstanceOf(Error)
+  expectJsError(err)
   expect(err.code).toBe('INVALID_ARGUMENT')
   expect(err.retryable).toBe(false)
   if (!namesField(err.message, path)) {
@@ -142,6 +156,10 @@ function errorTexts(err) {
  */
 function expectNoSecretsInErrors(extraSecrets = []) {
   for (const s of extraSecrets) rememberSecret(s)
+  for (const m of mocks) {
+    rememberSecret(m.appSecret)
+    for (const t of m.tokens.list()) rememberSecret(t.token)
+  }
   const needles = []
   for (const s of knownSecrets) {
     needles.push(s)
@@ -181,9 +199,11 @@ module.exports = {
   rejection,
   namesField,
   expectInvalid,
+  expectJsError,
   appsecretProof,
   closedPort,
   rememberSecret,
+  trackMock,
   collectedErrors,
   expectNoSecretsInErrors,
   expectBearerOnly,

@@ -86,7 +86,7 @@ pub async fn execute<T: DeserializeOwned>(req: &GraphRequest<'_>, opts: &CallOpt
         let result = match attempt_once(req, opts).await {
             Ok(raw) => {
                 let usage = raw.usage();
-                interpret::<T>(&raw, crate::time::now_ms(), &req.secrets).map(|body| GraphAnswer { body, usage })
+                interpret::<T>(&raw, opts.now_ms(), &req.secrets).map(|body| GraphAnswer { body, usage })
             }
             Err(e) => Err(e),
         };
