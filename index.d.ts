@@ -179,7 +179,7 @@ export interface EventsResult {
    * Every item of every entry, in order: entries in order, and within one its
    * `messaging[]`, `standby[]`, then `changes[]` items.
    */
-  events: Array<WebhookEventShape>
+  events: Array<WebhookEvent>
 }
 
 /**
@@ -471,7 +471,7 @@ export interface TokenStatus {
   ageMs?: number
 }
 
-/** [`verify_webhook_sync`] off the JavaScript thread: same checks, same results. */
+/** `verifyWebhookSync` off the JavaScript thread: the same checks and the same results. */
 export declare function verifyWebhook(request: WebhookRequest, secrets: WebhookSecrets): Promise<WebhookResult>
 
 /**

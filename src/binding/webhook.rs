@@ -6,7 +6,7 @@ use napi_derive::napi;
 use super::convert::{from_js, js_error, json_from_js, spawn, JsonValue};
 use crate::error::Error as CoreError;
 use crate::webhook::{
-    self as core, string_map, SecretsInput, WebhookEvent, WebhookRequest as CoreRequest, WebhookSecrets as CoreSecrets,
+    self as core, string_map, SecretsInput, WebhookEvent as CoreEvent, WebhookRequest as CoreRequest, WebhookSecrets as CoreSecrets,
 };
 
 // Requests are read property by property (the body zero-copy); `WebhookRequest` and
@@ -68,7 +68,7 @@ pub struct EventsResult {
     pub object: String,
     /// Every item of every entry, in order: entries in order, and within one its
     /// `messaging[]`, `standby[]`, then `changes[]` items.
-    pub events: Vec<WebhookEventShape>,
+    pub events: Vec<WebhookEvent>,
 }
 
 /// A refused request: answer with `status`.
@@ -85,8 +85,8 @@ pub struct RejectedResult {
 }
 
 /// One normalised update.
-#[napi(object, object_from_js = false, js_name = "WebhookEvent")]
-pub struct WebhookEventShape {
+#[napi(object, object_from_js = false)]
+pub struct WebhookEvent {
     /// Stable across Meta's redeliveries of the same item (dedupe on it): derived from the
     /// item itself, its entry's id and list, never from its siblings or the entry's time.
     pub id: String,
@@ -181,7 +181,7 @@ fn to_js_result(r: core::WebhookResult) -> JsResult {
             kind: "events".into(),
             status: 200,
             object,
-            events: events.into_iter().map(WebhookEventShape::from).collect(),
+            events: events.into_iter().map(WebhookEvent::from).collect(),
         }),
         core::WebhookResult::Rejected { status, reason, message } => Either3::C(RejectedResult {
             kind: "rejected".into(),
@@ -192,9 +192,9 @@ fn to_js_result(r: core::WebhookResult) -> JsResult {
     }
 }
 
-impl From<WebhookEvent> for WebhookEventShape {
-    fn from(e: WebhookEvent) -> Self {
-        WebhookEventShape {
+impl From<CoreEvent> for WebhookEvent {
+    fn from(e: CoreEvent) -> Self {
+        WebhookEvent {
             id: e.id,
             r#type: e.event_type.as_str().into(),
             account_id: e.account_id,
@@ -353,7 +353,7 @@ pub fn verify_webhook_sync(env: &Env, request: Unknown, secrets: Unknown) -> Res
     }
 }
 
-/// [`verify_webhook_sync`] off the JavaScript thread: same checks, same results.
+/// `verifyWebhookSync` off the JavaScript thread: the same checks and the same results.
 #[napi(ts_args_type = "request: WebhookRequest, secrets: WebhookSecrets", ts_return_type = "Promise<WebhookResult>")]
 pub fn verify_webhook<'env>(env: &'env Env, request: Unknown, secrets: Unknown) -> Result<PromiseRaw<'env, JsResult>> {
     let input = read_request(env, request, secrets);

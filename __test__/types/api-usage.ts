@@ -1,0 +1,123 @@
+// Code written against API.md only. `tsc --noEmit --strict` over this file proves that the
+// generated index.d.ts types the public surface as the contract says (run by types.test.js).
+import {
+  exchangeToken, refreshToken, preAuthenticate, tokenStatus, getAccount, sendMessage, verifyWebhook, verifyWebhookSync,
+} from '../..'
+import type {
+  TokenGrant, CredentialState, PreAuthResult, PreAuthAction, TokenStatus, InstagramAccount, SendRequest, SendResult,
+  OutgoingMessage, Button, WebhookRequest, WebhookSecrets, WebhookResult, WebhookEvent, RejectReason, LoginType,
+  CallOptions, TokenPolicy, InstagramError, ErrorCode,
+} from '../..'
+
+const options: CallOptions = { instagramUrl: 'http://127.0.0.1:1', facebookUrl: 'https://graph.facebook.com', apiVersion: 'v24.0', timeoutMs: 1, maxRetries: 0, now: 0 }
+const policy: CallOptions & TokenPolicy = { ...options, refreshWindowMs: 1, minRefreshAgeMs: 1, expirySkewMs: 1 }
+const login: LoginType = 'instagram'
+
+async function tokens(): Promise<void> {
+  const g: TokenGrant = await exchangeToken({ accessToken: 'a', clientSecret: 's', clientId: 'i', loginType: login }, options)
+  const n: number = g.expiresAt + g.issuedAt + g.expiresIn
+  const t: string = g.tokenType + g.accessToken
+  const r: TokenGrant = await refreshToken({ accessToken: g.accessToken })
+  const state: CredentialState = {
+    accessToken: r.accessToken, accessTokenExpiresAt: '2026-11-28T12:00:00Z', accessTokenIssuedAt: 1795867200,
+    sourceTokenFingerprint: 'f', oauthAccessToken: 'o', clientId: 'i', clientSecret: 's', loginType: 'facebook',
+  }
+  const p: PreAuthResult = await preAuthenticate(state, policy)
+  const action: PreAuthAction = p.action
+  const persisted: { accessToken: string; accessTokenExpiresAt?: number; accessTokenIssuedAt?: number; sourceTokenFingerprint?: string } = p
+  const w: string | undefined = p.warning
+  const changed: boolean = p.changed
+  const s: TokenStatus = tokenStatus(state, policy)
+  const next: 'none' | 'exchange' | 'refresh' | 'wait' | 'expired' = s.next
+  const e: number | undefined = s.expiresInMs ?? s.ageMs
+  void [n, t, action, persisted, w, changed, next, e]
+}
+
+async function accounts(): Promise<void> {
+  const list: InstagramAccount[] = await getAccount({ accessToken: 'a', loginType: 'instagram' }, options)
+  const a = list[0]
+  const fields: (string | undefined)[] = [a.id, a.username, a.name, a.accountType, a.pageId, a.pageName]
+  void fields
+}
+
+async function sending(): Promise<void> {
+  const buttons: Button[] = [{ type: 'web_url', title: 't', url: 'https://x' }, { type: 'postback', title: 't', payload: 'p' }]
+  const messages: OutgoingMessage[] = [
+    { text: 'hi', quickReplies: [{ title: 't', payload: 'p' }] },
+    { attachment: { type: 'image', url: 'https://x' } },
+    { attachment: { type: 'file', attachmentId: '1' } },
+    { images: ['https://x'] },
+    { sticker: 'like_heart' },
+    { mediaShare: { postId: '1' } },
+    { genericTemplate: { elements: [{ title: 't', subtitle: 's', imageUrl: 'https://x', defaultActionUrl: 'https://x', buttons }] } },
+    { buttonTemplate: { text: 't', buttons } },
+  ]
+  const reqs: SendRequest[] = [
+    ...messages.map((message) => ({ accessToken: 'a', recipient: { id: '1' }, message })),
+    { accessToken: 'a', accountId: '1', loginType: 'facebook', appSecret: 's', recipient: { commentId: '1' }, message: { text: 'x' } },
+    { accessToken: 'a', recipient: { id: '1' }, senderAction: 'typing_on' },
+    { accessToken: 'a', recipient: { id: '1' }, reaction: { messageId: 'm', reaction: 'love' } },
+    { accessToken: 'a', recipient: { id: '1' }, reaction: { messageId: 'm' } },
+    { accessToken: 'a', recipient: { id: '1' }, messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: { text: 'x' } },
+  ]
+  for (const req of reqs) {
+    const res: SendResult = await sendMessage(req, options)
+    const info: [string, string | undefined, number | undefined] = [res.recipientId, res.messageId, res.rateLimit?.estimatedTimeToRegainAccessMs]
+    void info
+  }
+  // @ts-expect-error an unknown sender action is not a SendRequest
+  void sendMessage({ accessToken: 'a', recipient: { id: '1' }, senderAction: 'dance' })
+  // @ts-expect-error a sticker other than like_heart
+  void sendMessage({ accessToken: 'a', recipient: { id: '1' }, message: { sticker: 'smile' } })
+}
+
+async function webhooks(): Promise<void> {
+  const request: WebhookRequest = { method: 'POST', query: { a: 'b', c: ['d'] }, headers: { 'x-hub-signature-256': 'sha256=00' }, body: Buffer.from('{}') }
+  const secrets: WebhookSecrets = { verifyToken: 'v', appSecret: ['a', 'b'], allowUnsigned: false, maxBodyBytes: 1 }
+  const results: WebhookResult[] = [verifyWebhookSync(request, secrets), await verifyWebhook({ method: 'GET', body: 'x' }, { appSecret: 'a' })]
+  for (const r of results) {
+    switch (r.kind) {
+      case 'challenge': {
+        const body: string = r.body
+        const status: 200 = r.status
+        void [body, status]
+        break
+      }
+      case 'events': {
+        const object: string = r.object
+        const events: WebhookEvent[] = r.events
+        for (const e of events) {
+          const f: (string | number | boolean | undefined)[] = [
+            e.id, e.type, e.accountId, e.timestamp, e.senderId, e.recipientId, e.standby, e.messageId, e.text,
+            e.attachments?.[0]?.type, e.attachments?.[0]?.url, e.attachments?.[0]?.title, e.attachments?.[0]?.id,
+            e.quickReplyPayload, e.replyTo?.messageId, e.replyTo?.storyId, e.replyTo?.storyUrl,
+            e.postback?.title, e.postback?.payload, e.reaction?.action, e.reaction?.reaction, e.reaction?.emoji,
+            e.referral?.ref, e.referral?.source, e.referral?.type, e.referral?.adId,
+            e.comment?.id, e.comment?.text, e.comment?.fromId, e.comment?.fromUsername, e.comment?.mediaId,
+            e.comment?.mediaProductType, e.comment?.parentId, e.field,
+          ]
+          const raw: unknown = e.raw
+          void [object, f, raw]
+        }
+        break
+      }
+      case 'rejected': {
+        const status: 400 | 401 | 403 | 405 | 413 = r.status
+        const reason: RejectReason = r.reason
+        const message: string = r.message
+        void [status, reason, message]
+        break
+      }
+    }
+  }
+}
+
+function errors(e: InstagramError): void {
+  const code: ErrorCode = e.code
+  const rest: [boolean, number?, number?, number?, string?, string?, string?, string?, number?] = [
+    e.retryable, e.httpStatus, e.graphCode, e.graphSubcode, e.graphType, e.fbtraceId, e.userTitle, e.userMessage, e.retryAfterMs,
+  ]
+  void [code, rest]
+}
+
+void [tokens, accounts, sending, webhooks, errors]
