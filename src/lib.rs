@@ -25,6 +25,9 @@ pub mod time;
 pub mod token;
 pub mod webhook;
 
+#[cfg(test)]
+mod secret_hygiene_tests;
+
 // Under `cargo test` the napi registrations are compiled out, so the exports look unused.
 #[cfg_attr(test, allow(dead_code))]
 mod binding;

@@ -49,8 +49,8 @@ impl LoginType {
     }
 }
 
-/// One request to the Graph API, described before it is sent.
-#[derive(Debug)]
+/// One request to the Graph API, described before it is sent. `Debug` shows the method,
+/// host and path only: the query may hold secrets.
 pub struct GraphRequest<'a> {
     pub method: reqwest::Method,
     /// The full URL; it may hold secrets in its query (the Instagram token endpoints
@@ -63,6 +63,17 @@ pub struct GraphRequest<'a> {
     /// Every secret of this call, scrubbed from any text that reaches an error.
     pub secrets: Vec<&'a Secret>,
     pub idempotence: Idempotence,
+}
+
+impl std::fmt::Debug for GraphRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphRequest")
+            .field("request", &self.describe())
+            .field("bearer", &self.bearer)
+            .field("json_bytes", &self.json.as_ref().map(Vec::len))
+            .field("idempotence", &self.idempotence)
+            .finish_non_exhaustive()
+    }
 }
 
 impl GraphRequest<'_> {

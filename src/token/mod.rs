@@ -4,6 +4,8 @@
 mod grant;
 mod policy;
 mod preauth;
+#[cfg(test)]
+mod proptests;
 
 pub use grant::{exchange, refresh, ExchangeRequest, RefreshRequest, TokenGrant};
 pub use policy::{decide, expired_error, CredentialInput, Decision, Next, PolicyInput, TokenPolicy, TokenState};
