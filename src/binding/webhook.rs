@@ -6,7 +6,8 @@ use napi_derive::napi;
 use super::convert::{from_js, js_error, json_from_js, spawn, JsonValue};
 use crate::error::Error as CoreError;
 use crate::webhook::{
-    self as core, string_map, SecretsInput, WebhookEvent as CoreEvent, WebhookRequest as CoreRequest, WebhookSecrets as CoreSecrets,
+    self as core, string_map, SecretsInput, WebhookEvent as CoreEvent, WebhookRequest as CoreRequest,
+    WebhookSecrets as CoreSecrets,
 };
 
 // Requests are read property by property (the body zero-copy); `WebhookRequest` and
