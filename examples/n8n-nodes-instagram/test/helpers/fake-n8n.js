@@ -1,0 +1,269 @@
+'use strict'
+// Stand-ins for the few pieces of n8n the package talks to, following what n8n 1.123 does
+// (see /work/shared/N8N_FACTS.md): the credential store (decrypted reads that hand over only
+// declared properties, filled with their defaults; writes of what preAuthentication returns),
+// helpers.httpRequestWithAuthentication (preAuthentication when the expirable field is '',
+// then `authenticate`, a real HTTP request, one retry after a 401), and the execute / webhook
+// contexts. The addon itself is never mocked: every request goes to the mock Graph server.
+
+const { NodeApiError } = require('n8n-workflow')
+
+/** n8n resolves `={{$credentials.x}}` expressions in a credential's authenticate/test. */
+function resolve(value, credentials) {
+  if (typeof value !== 'string' || !value.startsWith('=')) return value
+  return value.slice(1).replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, k) => String(credentials[k] ?? ''))
+}
+
+/**
+ * What n8n's database holds for one credential. `raw` is the stored JSON (encrypted in n8n);
+ * read() is what getCredentials / the hook receive.
+ */
+function createCredentialStore(credentialType, data) {
+  const declared = credentialType.properties
+  let raw = JSON.stringify(data)
+  const store = {
+    type: credentialType,
+    writes: 0,
+    get raw() {
+      return raw
+    },
+    read() {
+      const stored = JSON.parse(raw)
+      const out = {}
+      for (const p of declared) out[p.name] = stored[p.name] !== undefined ? stored[p.name] : p.default
+      return out
+    },
+    write(credentials) {
+      raw = JSON.stringify({ ...JSON.parse(raw), ...credentials })
+      store.writes++
+    },
+  }
+  return store
+}
+
+function expirableProperty(credentialType) {
+  return credentialType.properties.find((p) => p.type === 'hidden' && p.typeOptions && p.typeOptions.expirable === true)
+}
+
+/** n8n's CredentialsHelper.preAuthentication. */
+async function preAuthentication(store, credentials, { expired = false, testing = false } = {}) {
+  const type = store.type
+  const expirable = expirableProperty(type)
+  if (!expirable || typeof type.preAuthentication !== 'function') return credentials
+  if (credentials[expirable.name] !== '' && !expired && !testing) return credentials
+  const output = await type.preAuthentication.call({ helpers: { httpRequest: plainRequest } }, credentials)
+  if (output[expirable.name] === undefined) return credentials
+  Object.assign(credentials, output)
+  store.write(credentials)
+  return credentials
+}
+
+/** A credential's `authenticate` (generic or function) applied to request options. */
+async function authenticate(credentialType, credentials, options) {
+  const auth = credentialType.authenticate
+  if (typeof auth === 'function') return auth(credentials, options)
+  const out = { ...options, headers: { ...options.headers }, qs: { ...options.qs } }
+  for (const [where, values] of Object.entries(auth.properties)) {
+    for (const [k, v] of Object.entries(values)) out[where][k] = resolve(v, credentials)
+  }
+  return out
+}
+
+/** A real HTTP request (n8n's httpRequest, without axios): returns { status, headers, text }. */
+async function rawRequest(options) {
+  const url = new URL((options.baseURL || '') + options.url)
+  for (const [k, v] of Object.entries(options.qs || {})) url.searchParams.set(k, String(v))
+  const init = { method: options.method || 'GET', headers: { ...options.headers } }
+  if (options.body !== undefined) {
+    init.body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
+    init.headers['content-type'] = init.headers['content-type'] || 'application/json'
+  }
+  const res = await fetch(url, init)
+  return { status: res.status, headers: Object.fromEntries(res.headers), text: await res.text() }
+}
+
+function decode(res, options) {
+  if (options.encoding === 'text' || options.json === false) return res.text
+  try {
+    return JSON.parse(res.text)
+  } catch {
+    return res.text
+  }
+}
+
+async function plainRequest(options) {
+  const res = await rawRequest(options)
+  if (res.status >= 400) throw httpError(null, res)
+  return decode(res, options)
+}
+
+function httpError(node, res) {
+  let body
+  try {
+    body = JSON.parse(res.text)
+  } catch {
+    body = res.text
+  }
+  return new NodeApiError(node || { name: 'fake', type: 'fake', typeVersion: 1, position: [0, 0], parameters: {} }, {
+    message: `Request failed with status code ${res.status}`,
+    body,
+  }, { httpCode: String(res.status) })
+}
+
+/**
+ * n8n's helpers.httpRequestWithAuthentication. Records each request it sends in `log`.
+ * Errors that are not n8n's own are wrapped in a NodeApiError (the original as `cause`).
+ */
+async function httpRequestWithAuthentication(store, node, options, log = []) {
+  try {
+    let credentials = await preAuthentication(store, store.read())
+    let res = await rawRequest(await authenticate(store.type, credentials, options))
+    log.push(res)
+    if (res.status === 401 && expirableProperty(store.type)) {
+      credentials = await preAuthentication(store, credentials, { expired: true })
+      res = await rawRequest(await authenticate(store.type, credentials, options))
+      log.push(res)
+    }
+    if (res.status >= 400) throw httpError(node, res)
+    return decode(res, options)
+  } catch (error) {
+    if (error instanceof NodeApiError) throw error
+    throw new NodeApiError(node, error)
+  }
+}
+
+/** n8n's credential test: the hook (testing), then the test request, authenticated. */
+async function testCredential(store) {
+  const credentials = await preAuthentication(store, store.read(), { testing: true })
+  const req = store.type.test.request
+  const options = { ...req, baseURL: resolve(req.baseURL, credentials), url: resolve(req.url, credentials) }
+  const res = await rawRequest(await authenticate(store.type, credentials, options))
+  return { status: res.status, body: decode(res, {}) }
+}
+
+const returnJsonArray = (data) => (Array.isArray(data) ? data : [data]).map((json) => ({ json }))
+
+function fakeNode(type) {
+  return { id: 'node-1', name: type.description.displayName, type: `n8n-nodes-instagram.${type.description.name}`, typeVersion: 1, position: [0, 0], parameters: {}, credentials: { instagramApi: { id: '1', name: 'Instagram account' } } }
+}
+
+/** getNodeParameter: the item's value, else the property's default, else the fallback. */
+function parameterGetter(nodeType, params) {
+  return (name, itemIndex = 0, fallback) => {
+    const p = Array.isArray(params) ? params[itemIndex] : params
+    if (p && Object.prototype.hasOwnProperty.call(p, name)) return p[name]
+    const prop = nodeType.description.properties.find((x) => x.name === name)
+    if (prop && !(typeof prop.default === 'string' && prop.default.startsWith('='))) return prop.default
+    if (fallback !== undefined) return fallback
+    throw new Error(`fake getNodeParameter: no value for "${name}" (item ${itemIndex})`)
+  }
+}
+
+/** The part of IExecuteFunctions the Instagram node uses. `params`: one object, or one per item. */
+function executeContext(nodeType, { store, params, items = [{ json: {} }], continueOnFail = false }) {
+  const node = fakeNode(nodeType)
+  const requests = []
+  const ctx = {
+    requests,
+    getInputData: () => items,
+    getNodeParameter: parameterGetter(nodeType, params),
+    getCredentials: async (type) => {
+      if (type !== store.type.name) throw new Error(`fake getCredentials: unknown type ${type}`)
+      return store.read()
+    },
+    continueOnFail: () => continueOnFail,
+    getNode: () => node,
+    helpers: {
+      returnJsonArray,
+      async httpRequestWithAuthentication(type, options) {
+        if (type !== store.type.name) throw new Error(`fake httpRequestWithAuthentication: unknown type ${type}`)
+        return httpRequestWithAuthentication(store, node, options, requests)
+      },
+    },
+  }
+  return ctx
+}
+
+/** The part of IHookFunctions the trigger's webhookMethods use (activation / deactivation). */
+function hookContext(nodeType, { store, params = {} }) {
+  const node = fakeNode(nodeType)
+  const requests = []
+  return {
+    requests,
+    getNodeParameter: parameterGetter(nodeType, params),
+    getCredentials: async () => store.read(),
+    getNode: () => node,
+    helpers: {
+      async httpRequestWithAuthentication(type, options) {
+        if (type !== store.type.name) throw new Error(`fake httpRequestWithAuthentication: unknown type ${type}`)
+        return httpRequestWithAuthentication(store, node, options, requests)
+      },
+    },
+  }
+}
+
+/** An express-like response that records what the node wrote. */
+function fakeResponse() {
+  const res = {
+    statusCode: undefined,
+    headers: {},
+    body: undefined,
+    finished: false,
+    status(code) {
+      res.statusCode = code
+      return res
+    },
+    type(t) {
+      res.headers['content-type'] = t
+      return res
+    },
+    setHeader(k, v) {
+      res.headers[k.toLowerCase()] = v
+      return res
+    },
+    send(body) {
+      if (res.finished) throw new Error('response sent twice')
+      res.body = body
+      res.finished = true
+      return res
+    },
+    end(body) {
+      if (res.finished) throw new Error('response sent twice')
+      if (body !== undefined) res.body = body
+      res.finished = true
+      return res
+    },
+  }
+  return res
+}
+
+/** The part of IWebhookFunctions the trigger uses. `rawBody`: the bytes "received". */
+function webhookContext(nodeType, { store, method, query = {}, headers = {}, rawBody, params = {} }) {
+  const res = fakeResponse()
+  let body = {}
+  if (rawBody !== undefined) {
+    try {
+      body = JSON.parse(rawBody.toString())
+    } catch {}
+  }
+  const req = { method, query, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), body, rawBody }
+  return {
+    res,
+    getCredentials: async () => store.read(),
+    getRequestObject: () => req,
+    getResponseObject: () => res,
+    getNodeParameter: parameterGetter(nodeType, params),
+    getNode: () => fakeNode(nodeType),
+    helpers: { returnJsonArray },
+  }
+}
+
+module.exports = {
+  createCredentialStore,
+  httpRequestWithAuthentication,
+  testCredential,
+  executeContext,
+  hookContext,
+  webhookContext,
+  fakeNode,
+}
