@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// `npm test`: build the addon (debug), run the Rust unit tests, then the Jest suites
-// through the built binding (the project's and the example n8n package's). Stops at the first failing step with its exit code.
+// `npm test`: build the addon (debug), run the Rust unit tests, then the Jest suites through
+// the built binding (the project's and the example n8n package's). Stops at the first failing
+// step with its exit code.
 'use strict'
 const { spawnSync } = require('node:child_process')
-const path = require('node:path')
-
 const fs = require('node:fs')
+const path = require('node:path')
 
 const root = path.join(__dirname, '..')
 const bin = (name) => path.join(root, 'node_modules', '.bin', name)
