@@ -150,7 +150,8 @@ run() {
   local note; note=$(grep -o '(.*)' <<<"$label")
   runtime="${runtime:-$label}${note:+ $note}"
   if [ $rc -eq 0 ] && [ "${summary%% *}" = PASS ]; then
-    ROWS+=("$bin|$runtime|PASS (${summary%% — *})|$secs")
+    local counts="${summary%% — *}"
+    ROWS+=("$bin|$runtime|PASS (${counts#PASS })|$secs")
   else
     local reason; reason=$(grep -m1 '^FAIL ' "$out" || tail -n 1 "$out")
     ROWS+=("$bin|$runtime|FAIL (exit $rc): $(cut -c1-120 <<<"$reason")|$secs")
