@@ -17,15 +17,13 @@ TARGETS="${FUZZ_TARGETS:-webhook_verify webhook_normalise graph_response}"
 TOOLCHAIN="${FUZZ_TOOLCHAIN:-+nightly}"
 JOBS="${FUZZ_JOBS:-1}"
 
-cargo $TOOLCHAIN fuzz build -O >/dev/null || { echo "fuzz: build failed" >&2; exit 2; }
-
 status=0
 printf '%-20s %12s %10s %8s %s\n' target executions exec/s crashes seconds
 for t in $TARGETS; do
   mkdir -p "corpus/$t" "artifacts/$t"
   log="$(mktemp)"
   before=$(ls "artifacts/$t" | wc -l)
-  cargo $TOOLCHAIN fuzz run -O "$t" "corpus/$t" "seeds/$t" -- \
+  cargo $TOOLCHAIN fuzz run "$t" "corpus/$t" "seeds/$t" -- \
     -max_total_time="$SECONDS_EACH" -jobs="$JOBS" -workers="$JOBS" -print_final_stats=1 -max_len=65536 \
     >"$log" 2>&1
   rc=$?

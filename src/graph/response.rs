@@ -159,20 +159,20 @@ pub fn interpret<T: DeserializeOwned>(resp: &RawResponse, now_ms: i64, secrets: 
             _ => {
                 return Err(Error::bad_response(
                     Some(status),
-                    format!("HTTP {status} without a Graph error body{}", content_type_hint(resp)),
+                    format!("HTTP {status} without a Graph error body{}", content_type_hint(resp, secrets)),
                 ))
             }
         };
         return Err(Error::Status {
             code,
             http_status: status,
-            content_type: resp.content_type.clone(),
+            content_type: resp.content_type.as_deref().map(|ct| redact(ct, secrets)),
             retry_after_ms: resp.retry_after_ms(now_ms),
         });
     }
     let value: serde_json::Value = serde_json::from_slice(&resp.body).map_err(|e| {
         let what = if e.is_eof() { "truncated JSON" } else { "not JSON" };
-        Error::bad_response(Some(status), format!("{what}{}", content_type_hint(resp)))
+        Error::bad_response(Some(status), format!("{what}{}", content_type_hint(resp, secrets)))
     })?;
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
@@ -180,9 +180,10 @@ pub fn interpret<T: DeserializeOwned>(resp: &RawResponse, now_ms: i64, secrets: 
     })
 }
 
-fn content_type_hint(resp: &RawResponse) -> String {
+/// The content type for a message: server text, so scrubbed of the call's secrets too.
+fn content_type_hint(resp: &RawResponse, secrets: &[&Secret]) -> String {
     match &resp.content_type {
-        Some(ct) => format!(" (content-type {ct})"),
+        Some(ct) => format!(" (content-type {})", redact(ct, secrets)),
         None => String::new(),
     }
 }
@@ -289,6 +290,19 @@ mod tests {
             resp(400, r#"{"error":{"message":"bad token IGAAsecret123","code":190,"error_user_msg":"IGAAsecret123"}}"#);
         let e = interpret::<Ok1>(&r, 0, &[&tok]).unwrap_err();
         assert!(!format!("{e} {e:?}").contains("IGAAsecret123"));
+    }
+
+    #[test]
+    fn a_content_type_echoing_the_token_is_redacted() {
+        // Found by the graph_response fuzz target (fuzz/seeds/graph_response/content-type-echo.bin):
+        // the content type went into the message unredacted.
+        let tok = Secret::new("IGAAsecret123");
+        for status in [200, 404, 502] {
+            let mut r = resp(status, "<html>");
+            r.content_type = Some("text/html; IGAAsecret123".into());
+            let e = interpret::<Ok1>(&r, 0, &[&tok]).unwrap_err();
+            assert!(!format!("{e} {e:?}").contains("IGAAsecret123"), "{e:?}");
+        }
     }
 
     #[test]
