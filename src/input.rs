@@ -16,8 +16,8 @@ pub fn from_json<T: DeserializeOwned>(json: serde_json::Value, root: &str) -> st
         let inner = e.into_inner().to_string();
         let (field, problem) = describe(&path, &inner);
         let field = match (root, field.as_str()) {
-            ("options", "") => "options".to_string(),
-            ("options", f) => format!("options.{f}"),
+            ("options" | "secrets", "") => root.to_string(),
+            ("options" | "secrets", f) => format!("{root}.{f}"),
             (r, "") => r.to_string(),
             (_, f) => f.to_string(),
         };
@@ -64,6 +64,37 @@ fn describe(path: &str, message: &str) -> (String, String) {
     (path.to_string(), "has an invalid value".into())
 }
 
+/// The field names a plain `Deserialize` struct reads (after `rename_all`), so that a caller
+/// can fetch just those from a large object (an n8n credential holds many other keys).
+/// `None` for types that are not plain structs.
+pub fn struct_fields<T: DeserializeOwned>() -> Option<&'static [&'static str]> {
+    use serde::de::{self, Visitor};
+
+    struct Probe(Option<&'static [&'static str]>);
+    impl<'de> de::Deserializer<'de> for &mut Probe {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0 = Some(fields);
+            Err(de::Error::custom("probed"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut probe = Probe(None);
+    let _ = T::deserialize(&mut probe);
+    probe.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +115,12 @@ mod tests {
 
     fn err(v: serde_json::Value) -> String {
         from_json::<Req>(v, "request").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn struct_fields_are_the_js_names() {
+        assert_eq!(struct_fields::<Req>(), Some(&["accessToken", "items"][..]));
+        assert_eq!(struct_fields::<String>(), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::convert::{from_js, spawn};
+use super::convert::{from_js, settled, spawn};
 use super::options::call_options;
 use super::token::LoginType;
 use crate::account::{self as core, AccountRequest};
@@ -56,12 +56,10 @@ pub fn get_account<'env>(
     options: Option<Unknown>,
 ) -> Result<PromiseRaw<'env, Vec<InstagramAccount>>> {
     let input = (|| Ok::<_, CoreError>((from_js::<AccountRequest>(env, req, "req")?, call_options(env, options)?)))();
-    spawn(
-        env,
-        async move {
-            let (req, opts) = input?;
-            core::get_account(&req, &opts).await
-        },
-        |accounts| accounts.into_iter().map(InstagramAccount::from).collect::<Vec<_>>(),
-    )
+    match input {
+        Err(e) => settled(env, Err(e)),
+        Ok((req, opts)) => spawn(env, async move { core::get_account(&req, &opts).await }, |accounts| {
+            accounts.into_iter().map(InstagramAccount::from).collect::<Vec<_>>()
+        }),
+    }
 }

@@ -12,13 +12,41 @@ pub use crate::input::from_json;
 /// Reads a JS argument into a core input type. Wrong shapes become `INVALID_ARGUMENT`
 /// naming the field path (`message.quickReplies[3].title`), never echoing the value (it
 /// may be a secret).
+///
+/// For a plain struct only its own fields are read (by name), so other keys of a large
+/// object (an n8n credential) cost nothing and cannot fail the call.
 pub fn from_js<T: DeserializeOwned>(env: &Env, value: Unknown, root: &str) -> std::result::Result<T, CoreError> {
     match value.get_type() {
         Ok(ValueType::Object) => {}
         _ => return Err(CoreError::invalid(root, "must be an object")),
     }
-    let json: serde_json::Value = json_from_js(env, value, root)?;
-    from_json(json, root)
+    let Some(fields) = crate::input::struct_fields::<T>() else {
+        return from_json(json_from_js(env, value, root)?, root);
+    };
+    // SAFETY: the value was just checked to be an object.
+    let obj: Object = unsafe { value.cast() }.map_err(|_| CoreError::invalid(root, "must be an object"))?;
+    if obj.is_array().unwrap_or(false) {
+        return Err(CoreError::invalid(root, "must be an object"));
+    }
+    let mut map = serde_json::Map::new();
+    for name in fields {
+        let field = if root == "options" || root == "secrets" { format!("{root}.{name}") } else { (*name).to_string() };
+        let v = obj
+            .get_named_property_unchecked::<Unknown>(name)
+            .map_err(|_| CoreError::invalid(field.as_str(), "cannot be read"))?;
+        match v.get_type() {
+            Ok(ValueType::Undefined) => {}
+            Ok(ValueType::Object) => {
+                map.insert((*name).to_string(), json_from_js(env, v, &field)?);
+            }
+            _ => {
+                let json =
+                    env.from_js_value(v).map_err(|_| CoreError::invalid(field.as_str(), "has an unsupported type"))?;
+                map.insert((*name).to_string(), json);
+            }
+        }
+    }
+    from_json(serde_json::Value::Object(map), root)
 }
 
 /// The deepest nesting of objects/arrays read from a JS argument (real inputs nest < 10).
@@ -143,69 +171,61 @@ where
     })
 }
 
+/// A promise already settled with `result`, made on the JavaScript thread: for outcomes known
+/// without any I/O (bad input, nothing due), no round trip through the runtime.
+pub fn settled<'env, V: ToNapiValue>(
+    env: &'env Env,
+    result: std::result::Result<V, CoreError>,
+) -> Result<PromiseRaw<'env, V>> {
+    use napi::{check_status, sys};
+    let raw = env.raw();
+    let mut deferred = std::ptr::null_mut();
+    let mut promise = std::ptr::null_mut();
+    // SAFETY: `raw` is the live env of this call; the deferred is settled exactly once below.
+    unsafe {
+        check_status!(sys::napi_create_promise(raw, &mut deferred, &mut promise))?;
+        match result {
+            Ok(value) => {
+                let value = V::to_napi_value(raw, value)?;
+                check_status!(sys::napi_resolve_deferred(raw, deferred, value))?;
+            }
+            Err(e) => {
+                let error = napi::Error::to_napi_value(raw, js_error(env, &e))?;
+                check_status!(sys::napi_reject_deferred(raw, deferred, error))?;
+            }
+        }
+    }
+    Ok(PromiseRaw::new(raw, promise))
+}
+
 /// Epoch ms as a JS number.
 pub fn ms(v: i64) -> f64 {
     v as f64
 }
 
-/// A JSON value handed to JavaScript as `JSON.parse` would give it: every number a JS
-/// number (napi's own conversion makes integers above 2^53 BigInts, which `JSON.stringify`
-/// cannot print).
-pub struct JsonValue(pub serde_json::Value);
+/// JSON text handed to JavaScript as the value `JSON.parse` gives for it (the global
+/// `JSON.parse`, looked up at each conversion): one string crosses N-API instead of every
+/// property, and numbers, `__proto__` keys and key order are exactly `JSON.parse`'s.
+pub struct ParsedJson(pub String);
 
-impl ToNapiValue for JsonValue {
+impl ToNapiValue for ParsedJson {
     unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> Result<napi::sys::napi_value> {
-        json_to_js(&Env::from_raw(env), &val.0)
-    }
-}
-
-fn json_to_js(env: &Env, value: &serde_json::Value) -> Result<napi::sys::napi_value> {
-    use napi::{check_status, sys};
-    use serde_json::Value;
-    let raw = env.raw();
-    let mut out = std::ptr::null_mut();
-    // SAFETY: `raw` is the live env of the current call; every napi_value used was just
-    // created in it, and strings are passed with their byte length.
-    unsafe {
-        match value {
-            Value::Null => return Null::to_napi_value(raw, Null),
-            Value::Bool(b) => return bool::to_napi_value(raw, *b),
-            Value::Number(n) => return f64::to_napi_value(raw, n.as_f64().unwrap_or(f64::NAN)),
-            Value::String(s) => return <&str>::to_napi_value(raw, s.as_str()),
-            Value::Array(items) => {
-                check_status!(sys::napi_create_array_with_length(raw, items.len(), &mut out))?;
-                for (i, item) in items.iter().enumerate() {
-                    let v = json_to_js(env, item)?;
-                    check_status!(sys::napi_set_element(raw, out, i as u32, v))?;
-                }
-            }
-            Value::Object(map) => {
-                check_status!(sys::napi_create_object(raw, &mut out))?;
-                for (k, v) in map {
-                    let key = <&str>::to_napi_value(raw, k.as_str())?;
-                    let v = json_to_js(env, v)?;
-                    if k == "__proto__" {
-                        // As JSON.parse: an own property. A plain set would call the
-                        // `__proto__` setter and replace the object's prototype.
-                        let desc = sys::napi_property_descriptor {
-                            utf8name: std::ptr::null(),
-                            name: key,
-                            method: None,
-                            getter: None,
-                            setter: None,
-                            value: v,
-                            attributes: sys::PropertyAttributes::writable
-                                | sys::PropertyAttributes::enumerable
-                                | sys::PropertyAttributes::configurable,
-                            data: std::ptr::null_mut(),
-                        };
-                        check_status!(sys::napi_define_properties(raw, out, 1, &desc))?;
-                    } else {
-                        check_status!(sys::napi_set_property(raw, out, key, v))?;
-                    }
-                }
-            }
+        use napi::{check_status, sys};
+        let mut global = std::ptr::null_mut();
+        let mut json = std::ptr::null_mut();
+        let mut parse = std::ptr::null_mut();
+        let mut text = std::ptr::null_mut();
+        let mut out = std::ptr::null_mut();
+        // SAFETY: `env` is the live env of the current call; every napi_value used was just
+        // obtained from it, the names are NUL-terminated and the text is passed with its
+        // byte length.
+        unsafe {
+            check_status!(sys::napi_get_global(env, &mut global))?;
+            check_status!(sys::napi_get_named_property(env, global, c"JSON".as_ptr(), &mut json))?;
+            check_status!(sys::napi_get_named_property(env, json, c"parse".as_ptr(), &mut parse))?;
+            check_status!(sys::napi_create_string_utf8(env, val.0.as_ptr().cast(), val.0.len() as isize, &mut text))?;
+            check_status!(sys::napi_call_function(env, json, parse, 1, &text, &mut out))?;
         }
+        Ok(out)
     }
-    Ok(out)
 }

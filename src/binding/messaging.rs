@@ -3,7 +3,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::convert::{from_js, spawn};
+use super::convert::{from_js, settled, spawn};
 use super::options::call_options;
 use crate::error::Error as CoreError;
 use crate::graph::Usage;
@@ -223,12 +223,8 @@ pub fn send_message<'env>(
     options: Option<Unknown>,
 ) -> Result<PromiseRaw<'env, SendResult>> {
     let input = (|| Ok::<_, CoreError>((from_js::<CoreSendRequest>(env, req, "req")?, call_options(env, options)?)))();
-    spawn(
-        env,
-        async move {
-            let (req, opts) = input?;
-            core::send_message(&req, &opts).await
-        },
-        SendResult::from,
-    )
+    match input {
+        Err(e) => settled(env, Err(e)),
+        Ok((req, opts)) => spawn(env, async move { core::send_message(&req, &opts).await }, SendResult::from),
+    }
 }

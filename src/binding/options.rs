@@ -3,7 +3,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::convert::{from_js_opt, from_json};
+use super::convert::from_js_opt;
 use crate::error::Error as CoreError;
 use crate::graph::{CallOptions as CoreCallOptions, CallOptionsInput};
 use crate::token::{PolicyInput, TokenPolicy as CoreTokenPolicy};
@@ -52,9 +52,7 @@ pub fn call_options_and_policy(
     env: &Env,
     value: Option<Unknown>,
 ) -> std::result::Result<(CoreCallOptions, CoreTokenPolicy), CoreError> {
-    let json: serde_json::Value = from_js_opt(env, value, "options")?;
-    let json = if json.is_null() { serde_json::json!({}) } else { json };
-    let call: CallOptionsInput = from_json(json.clone(), "options")?;
-    let policy: PolicyInput = from_json(json, "options")?;
+    let call: CallOptionsInput = from_js_opt(env, value, "options")?;
+    let policy: PolicyInput = from_js_opt(env, value, "options")?;
     Ok((CoreCallOptions::from_input(&call)?, CoreTokenPolicy::from_input(&policy)?))
 }

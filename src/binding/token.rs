@@ -3,7 +3,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::convert::{from_js, js_error, ms, spawn};
+use super::convert::{from_js, js_error, ms, settled, spawn};
 use super::options::{call_options, call_options_and_policy};
 use crate::error::Error as CoreError;
 use crate::token::{self as core, CredentialInput, ExchangeRequest, RefreshRequest, TokenState};
@@ -87,14 +87,10 @@ pub fn exchange_token<'env>(
     options: Option<Unknown>,
 ) -> Result<PromiseRaw<'env, TokenGrant>> {
     let input = (|| Ok::<_, CoreError>((from_js::<ExchangeRequest>(env, req, "req")?, call_options(env, options)?)))();
-    spawn(
-        env,
-        async move {
-            let (req, opts) = input?;
-            core::exchange(&req, &opts).await
-        },
-        TokenGrant::from,
-    )
+    match input {
+        Err(e) => settled(env, Err(e)),
+        Ok((req, opts)) => spawn(env, async move { core::exchange(&req, &opts).await }, TokenGrant::from),
+    }
 }
 
 /// Refreshes a long-lived Instagram-login token: `GET {instagramUrl}/refresh_access_token`.
@@ -107,14 +103,10 @@ pub fn refresh_token<'env>(
     options: Option<Unknown>,
 ) -> Result<PromiseRaw<'env, TokenGrant>> {
     let input = (|| Ok::<_, CoreError>((from_js::<RefreshRequest>(env, req, "req")?, call_options(env, options)?)))();
-    spawn(
-        env,
-        async move {
-            let (req, opts) = input?;
-            core::refresh(&req, &opts).await
-        },
-        TokenGrant::from,
-    )
+    match input {
+        Err(e) => settled(env, Err(e)),
+        Ok((req, opts)) => spawn(env, async move { core::refresh(&req, &opts).await }, TokenGrant::from),
+    }
 }
 
 /// A stored credential, as an n8n credential holds it.
@@ -210,14 +202,15 @@ pub fn pre_authenticate<'env>(
         let (opts, policy) = call_options_and_policy(env, options)?;
         Ok::<_, CoreError>((TokenState::from_input(&c)?, policy, opts))
     })();
-    spawn(
-        env,
-        async move {
-            let (state, policy, opts) = input?;
-            core::pre_authenticate(state, policy, opts).await
-        },
-        PreAuthResult::from,
-    )
+    let (state, policy, opts) = match input {
+        Ok(input) => input,
+        Err(e) => return settled(env, Err(e)),
+    };
+    // Nothing due (the usual case before every n8n request): answer on this thread.
+    if let core::Step::Settled(outcome) = core::plan(&state, &policy, opts.now_ms()) {
+        return settled(env, outcome.map(PreAuthResult::from));
+    }
+    spawn(env, core::pre_authenticate(state, policy, opts), PreAuthResult::from)
 }
 
 /// What is due for a credential (no network).

@@ -3,16 +3,18 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::convert::{from_js, js_error, json_from_js, spawn, JsonValue};
+use super::convert::{from_js, js_error, json_from_js, spawn, ParsedJson};
 use crate::error::Error as CoreError;
 use crate::webhook::{
-    self as core, string_map, SecretsInput, WebhookEvent as CoreEvent, WebhookRequest as CoreRequest,
-    WebhookSecrets as CoreSecrets,
+    self as core, string_map, SecretsInput, WebhookRequest as CoreRequest, WebhookSecrets as CoreSecrets,
 };
 
 // Requests are read property by property (the body zero-copy); `WebhookRequest` and
-// `WebhookSecrets` below describe them for index.d.ts. Results are the `#[napi(object)]`
-// types below, converted from the core types; `WebhookResult` is their union.
+// `WebhookSecrets` below describe them for index.d.ts. Results are built by the core as one
+// JSON text (`core::verify_to_js_json`) and handed to JavaScript through `JSON.parse`, far
+// cheaper than setting every property through N-API; the `#[napi(object)]` result types
+// below describe that shape for index.d.ts (`WebhookResult` is their union) and are never
+// constructed.
 
 /// An incoming webhook request, as the web framework received it.
 #[napi(object)]
@@ -49,6 +51,7 @@ pub struct WebhookSecrets {
 
 /// A valid subscription check: answer 200 with `body` as `text/plain`.
 #[napi(object, object_from_js = false)]
+#[allow(dead_code)]
 pub struct ChallengeResult {
     #[napi(ts_type = "'challenge'")]
     pub kind: String,
@@ -60,6 +63,7 @@ pub struct ChallengeResult {
 
 /// A valid delivery: answer 200 quickly (Meta retries slow answers), then handle `events`.
 #[napi(object, object_from_js = false)]
+#[allow(dead_code)]
 pub struct EventsResult {
     #[napi(ts_type = "'events'")]
     pub kind: String,
@@ -74,6 +78,7 @@ pub struct EventsResult {
 
 /// A refused request: answer with `status`.
 #[napi(object, object_from_js = false)]
+#[allow(dead_code)]
 pub struct RejectedResult {
     #[napi(ts_type = "'rejected'")]
     pub kind: String,
@@ -87,6 +92,7 @@ pub struct RejectedResult {
 
 /// One normalised update.
 #[napi(object, object_from_js = false)]
+#[allow(dead_code)]
 pub struct WebhookEvent {
     /// Stable across Meta's redeliveries of the same item (dedupe on it): derived from the
     /// item itself, its entry's id and list, never from its siblings or the entry's time.
@@ -117,11 +123,12 @@ pub struct WebhookEvent {
     pub field: Option<String>,
     /// The original messaging/standby/changes item (as `JSON.parse` would give it).
     #[napi(ts_type = "unknown")]
-    pub raw: JsonValue,
+    pub raw: serde_json::Value,
 }
 
 /// An attachment of a received message.
 #[napi(object, object_from_js = false)]
+#[allow(dead_code)]
 pub struct WebhookAttachment {
     /// `image`, `video`, `audio`, `file`, `share`, `story_mention`, `ig_reel`, `reel`, …
     pub r#type: String,
@@ -132,6 +139,7 @@ pub struct WebhookAttachment {
 }
 
 #[napi(object, object_from_js = false)]
+#[allow(dead_code)]
 pub struct WebhookReplyTo {
     pub message_id: Option<String>,
     pub story_id: Option<String>,
@@ -139,12 +147,14 @@ pub struct WebhookReplyTo {
 }
 
 #[napi(object, object_from_js = false)]
+#[allow(dead_code)]
 pub struct WebhookPostback {
     pub title: Option<String>,
     pub payload: Option<String>,
 }
 
 #[napi(object, object_from_js = false)]
+#[allow(dead_code)]
 pub struct WebhookReaction {
     #[napi(ts_type = "'react' | 'unreact'")]
     pub action: String,
@@ -153,6 +163,7 @@ pub struct WebhookReaction {
 }
 
 #[napi(object, object_from_js = false)]
+#[allow(dead_code)]
 pub struct WebhookReferral {
     pub r#ref: Option<String>,
     pub source: Option<String>,
@@ -161,6 +172,7 @@ pub struct WebhookReferral {
 }
 
 #[napi(object, object_from_js = false)]
+#[allow(dead_code)]
 pub struct WebhookComment {
     pub id: String,
     pub text: Option<String>,
@@ -169,78 +181,6 @@ pub struct WebhookComment {
     pub media_id: Option<String>,
     pub media_product_type: Option<String>,
     pub parent_id: Option<String>,
-}
-
-type JsResult = Either3<ChallengeResult, EventsResult, RejectedResult>;
-
-fn to_js_result(r: core::WebhookResult) -> JsResult {
-    match r {
-        core::WebhookResult::Challenge { body } => {
-            Either3::A(ChallengeResult { kind: "challenge".into(), status: 200, body })
-        }
-        core::WebhookResult::Events { object, events } => Either3::B(EventsResult {
-            kind: "events".into(),
-            status: 200,
-            object,
-            events: events.into_iter().map(WebhookEvent::from).collect(),
-        }),
-        core::WebhookResult::Rejected { status, reason, message } => Either3::C(RejectedResult {
-            kind: "rejected".into(),
-            status: status.into(),
-            reason: reason.as_str().into(),
-            message,
-        }),
-    }
-}
-
-impl From<CoreEvent> for WebhookEvent {
-    fn from(e: CoreEvent) -> Self {
-        WebhookEvent {
-            id: e.id,
-            r#type: e.event_type.as_str().into(),
-            account_id: e.account_id,
-            timestamp: e.timestamp as f64,
-            sender_id: e.sender_id,
-            recipient_id: e.recipient_id,
-            standby: e.standby,
-            message_id: e.message_id,
-            text: e.text,
-            attachments: e.attachments.map(|list| {
-                list.into_iter()
-                    .map(|a| WebhookAttachment { r#type: a.type_, url: a.url, title: a.title, id: a.id })
-                    .collect()
-            }),
-            quick_reply_payload: e.quick_reply_payload,
-            reply_to: e.reply_to.map(|r| WebhookReplyTo {
-                message_id: r.message_id,
-                story_id: r.story_id,
-                story_url: r.story_url,
-            }),
-            postback: e.postback.map(|p| WebhookPostback { title: p.title, payload: p.payload }),
-            reaction: e.reaction.map(|r| WebhookReaction {
-                action: r.action.as_str().into(),
-                reaction: r.reaction,
-                emoji: r.emoji,
-            }),
-            referral: e.referral.map(|r| WebhookReferral {
-                r#ref: r.ref_,
-                source: r.source,
-                r#type: r.type_,
-                ad_id: r.ad_id,
-            }),
-            comment: e.comment.map(|c| WebhookComment {
-                id: c.id,
-                text: c.text,
-                from_id: c.from_id,
-                from_username: c.from_username,
-                media_id: c.media_id,
-                media_product_type: c.media_product_type,
-                parent_id: c.parent_id,
-            }),
-            field: e.field,
-            raw: JsonValue(e.raw),
-        }
-    }
 }
 
 /// The body, borrowed from the JS Buffer/Uint8Array (no copy) or the bytes of a string.
@@ -269,14 +209,15 @@ struct Request {
 }
 
 impl Request {
-    fn verify(&self, secrets: &CoreSecrets) -> std::result::Result<core::WebhookResult, CoreError> {
+    /// The result as the JSON text of the JavaScript `WebhookResult`.
+    fn verify(&self, secrets: &CoreSecrets) -> std::result::Result<String, CoreError> {
         let req = CoreRequest {
             method: self.method.clone(),
             query: self.query.clone(),
             headers: self.headers.clone(),
             body: self.body.as_slice(),
         };
-        core::verify(&req, secrets)
+        core::verify_to_js_json(&req, secrets)
     }
 }
 
@@ -347,16 +288,16 @@ fn is_nullish(v: &Unknown) -> bool {
     ts_args_type = "request: WebhookRequest, secrets: WebhookSecrets",
     ts_return_type = "WebhookResult"
 )]
-pub fn verify_webhook_sync(env: &Env, request: Unknown, secrets: Unknown) -> Result<JsResult> {
+pub fn verify_webhook_sync(env: &Env, request: Unknown, secrets: Unknown) -> Result<ParsedJson> {
     match read_request(env, request, secrets).and_then(|(req, secrets)| req.verify(&secrets)) {
-        Ok(result) => Ok(to_js_result(result)),
+        Ok(json) => Ok(ParsedJson(json)),
         Err(e) => Err(js_error(env, &e)),
     }
 }
 
 /// `verifyWebhookSync` off the JavaScript thread: the same checks and the same results.
 #[napi(ts_args_type = "request: WebhookRequest, secrets: WebhookSecrets", ts_return_type = "Promise<WebhookResult>")]
-pub fn verify_webhook<'env>(env: &'env Env, request: Unknown, secrets: Unknown) -> Result<PromiseRaw<'env, JsResult>> {
+pub fn verify_webhook<'env>(env: &'env Env, request: Unknown, secrets: Unknown) -> Result<PromiseRaw<'env, ParsedJson>> {
     let input = read_request(env, request, secrets);
     spawn(
         env,
@@ -364,6 +305,6 @@ pub fn verify_webhook<'env>(env: &'env Env, request: Unknown, secrets: Unknown) 
             let (req, secrets) = input?;
             req.verify(&secrets)
         },
-        to_js_result,
+        ParsedJson,
     )
 }

@@ -9,4 +9,4 @@ mod proptests;
 
 pub use grant::{exchange, refresh, ExchangeRequest, RefreshRequest, TokenGrant};
 pub use policy::{decide, expired_error, CredentialInput, Decision, Next, PolicyInput, TokenPolicy, TokenState};
-pub use preauth::{pre_authenticate, PreAuthAction, PreAuthResult};
+pub use preauth::{plan, pre_authenticate, PreAuthAction, PreAuthResult, Step};

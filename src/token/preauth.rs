@@ -77,15 +77,9 @@ fn flight_key(parts: &[&str]) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// Carries out the decision for `state`.
-pub async fn pre_authenticate(
-    state: TokenState,
-    policy: TokenPolicy,
-    opts: CallOptions,
-) -> Result<PreAuthResult, Error> {
-    let now = opts.now_ms();
-    let decision = decide(&state, &policy, now)?;
-    let unchanged = |action, warning| PreAuthResult {
+/// The stored fields as they are, with `action` and `warning`.
+fn unchanged(state: &TokenState, action: PreAuthAction, warning: Option<String>) -> PreAuthResult {
+    PreAuthResult {
         action,
         changed: false,
         access_token: state.stored.clone().unwrap_or_default(),
@@ -93,11 +87,42 @@ pub async fn pre_authenticate(
         access_token_issued_at: state.issued_at,
         source_token_fingerprint: state.source_fingerprint.clone(),
         warning,
-    };
-    match decision.next {
-        Next::None | Next::Wait => Ok(unchanged(PreAuthAction::None, None)),
-        Next::Expired => Err(expired_error(state.expires_at)),
-        Next::Exchange => {
+    }
+}
+
+/// What `preAuthenticate` does for a credential: answer at once (nothing due, too young to
+/// refresh, expired, nothing to work with), or make a request.
+#[derive(Debug)]
+pub enum Step {
+    Settled(Result<PreAuthResult, Error>),
+    Exchange,
+    Refresh,
+}
+
+/// The step for `state` now. A `Settled` step needs no I/O, so a caller can answer at once.
+pub fn plan(state: &TokenState, policy: &TokenPolicy, now: i64) -> Step {
+    match decide(state, policy, now) {
+        Err(e) => Step::Settled(Err(e)),
+        Ok(d) => match d.next {
+            Next::None | Next::Wait => Step::Settled(Ok(unchanged(state, PreAuthAction::None, None))),
+            Next::Expired => Step::Settled(Err(expired_error(state.expires_at))),
+            Next::Exchange => Step::Exchange,
+            Next::Refresh => Step::Refresh,
+        },
+    }
+}
+
+/// Carries out the decision for `state`.
+pub async fn pre_authenticate(
+    state: TokenState,
+    policy: TokenPolicy,
+    opts: CallOptions,
+) -> Result<PreAuthResult, Error> {
+    let now = opts.now_ms();
+    let unchanged = |action, warning| unchanged(&state, action, warning);
+    match plan(&state, &policy, now) {
+        Step::Settled(outcome) => outcome,
+        Step::Exchange => {
             let oauth = state.oauth.clone().unwrap_or_default();
             let client_secret = state.client_secret.clone().ok_or_else(|| {
                 Error::invalid("clientSecret", "is required to exchange the OAuth token for a long-lived token")
@@ -138,7 +163,7 @@ pub async fn pre_authenticate(
                 Err(e) => Err(e),
             }
         }
-        Next::Refresh => {
+        Step::Refresh => {
             let stored = state.stored.clone().unwrap_or_default();
             let key = flight_key(&["refresh", stored.expose(), opts.instagram_url.as_str()]);
             let req = RefreshRequest { access_token: stored };

@@ -43,7 +43,8 @@ pub(crate) fn write_canonical(v: &Value, out: &mut Vec<u8>) {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Number(n) => out.extend_from_slice(n.to_string().as_bytes()),
+        // As `Display` prints it (itoa / ryu), without the intermediate String.
+        Value::Number(n) => write_json(n, out),
         Value::String(s) => write_string(s, out),
         Value::Array(items) => {
             out.push(b'[');
@@ -56,22 +57,31 @@ pub(crate) fn write_canonical(v: &Value, out: &mut Vec<u8>) {
             out.push(b']');
         }
         Value::Object(map) => {
-            // serde_json's default map is already sorted; sorting again keeps the ids
-            // canonical even if a dependency turns on `preserve_order`.
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push(b'{');
-            for (i, (key, value)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_string(key, out);
-                out.push(b':');
-                write_canonical(value, out);
+            // serde_json's default map is already sorted; checking (and sorting if not) keeps
+            // the ids canonical even if a dependency turns on `preserve_order`.
+            let sorted = map.keys().zip(map.keys().skip(1)).all(|(a, b)| a.as_bytes() <= b.as_bytes());
+            if sorted {
+                write_entries(map.iter(), out);
+            } else {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                write_entries(entries.into_iter(), out);
             }
-            out.push(b'}');
         }
     }
+}
+
+fn write_entries<'v>(entries: impl Iterator<Item = (&'v String, &'v Value)>, out: &mut Vec<u8>) {
+    out.push(b'{');
+    for (i, (key, value)) in entries.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_string(key, out);
+        out.push(b':');
+        write_canonical(value, out);
+    }
+    out.push(b'}');
 }
 
 fn write_string(s: &str, out: &mut Vec<u8>) {
@@ -79,6 +89,12 @@ fn write_string(s: &str, out: &mut Vec<u8>) {
     // (still injective enough for an id) rather than panic.
     if serde_json::to_writer(&mut *out, s).is_err() {
         out.extend_from_slice(s.as_bytes());
+    }
+}
+
+fn write_json(n: &serde_json::Number, out: &mut Vec<u8>) {
+    if serde_json::to_writer(&mut *out, n).is_err() {
+        out.extend_from_slice(n.to_string().as_bytes());
     }
 }
 
@@ -99,6 +115,16 @@ mod tests {
         assert_eq!(canonical(&a), r#"{"a":"ä\"","b":[1,{"a":true,"z":null}]}"#);
         let b: Value = serde_json::from_str(r#"{"a":"ä\"","b":[1,{"a":true,"z":null}]}"#).unwrap();
         assert_eq!(event_id("1", "messaging", &a), event_id("1", "messaging", &b));
+    }
+
+    #[test]
+    fn numbers_are_written_as_display_prints_them() {
+        let v: Value = serde_json::from_str(
+            "[0,-1,17841405793187218,18446744073709551615,-9223372036854775808,1.5,-0.0,1e300,18446744073709551616,5e-324]",
+        )
+        .unwrap();
+        let shown: Vec<String> = v.as_array().unwrap().iter().map(|n| n.to_string()).collect();
+        assert_eq!(canonical(&v), format!("[{}]", shown.join(",")));
     }
 
     #[test]

@@ -124,6 +124,43 @@ impl WebhookResult {
         }
     }
 
+    /// The result as JavaScript sees it, as JSON text (for `JSON.parse`): `kind` and `status`
+    /// first, then the variant's fields; events as their `Serialize` gives them (absent
+    /// fields omitted), `raw` as the parsed item.
+    pub fn to_js_json(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Challenge<'a> {
+            kind: &'static str,
+            status: u16,
+            body: &'a str,
+        }
+        #[derive(serde::Serialize)]
+        struct Events<'a> {
+            kind: &'static str,
+            status: u16,
+            object: &'a str,
+            events: &'a [WebhookEvent],
+        }
+        #[derive(serde::Serialize)]
+        struct Rejected<'a> {
+            kind: &'static str,
+            status: u16,
+            reason: &'static str,
+            message: &'a str,
+        }
+        let json = match self {
+            WebhookResult::Challenge { body } => serde_json::to_string(&Challenge { kind: "challenge", status: 200, body }),
+            WebhookResult::Events { object, events } => {
+                serde_json::to_string(&Events { kind: "events", status: 200, object, events })
+            }
+            WebhookResult::Rejected { status, reason, message } => {
+                serde_json::to_string(&Rejected { kind: "rejected", status: *status, reason: reason.as_str(), message })
+            }
+        };
+        // Serialising these types cannot fail (string keys, no I/O).
+        json.unwrap_or_default()
+    }
+
     fn rejected(reason: RejectReason, message: impl Into<String>) -> Self {
         WebhookResult::Rejected { status: reason.status(), reason, message: message.into() }
     }
@@ -242,6 +279,18 @@ fn query_value<'r>(query: &'r [(String, Vec<String>)], name: &str) -> Option<&'r
 }
 
 fn delivery(request: &WebhookRequest, secrets: &WebhookSecrets) -> Result<WebhookResult, Error> {
+    if let Some(refused) = delivery_checks(request, secrets)? {
+        return Ok(refused);
+    }
+    let body = request.body.unwrap_or(&[]);
+    match normalise(body) {
+        Ok(Payload { object, events }) => Ok(WebhookResult::Events { object, events }),
+        Err(Malformed(message)) => Ok(WebhookResult::rejected(RejectReason::MalformedPayload, message)),
+    }
+}
+
+/// The checks of a delivery before its body is parsed: `Some` when it must be refused.
+fn delivery_checks(request: &WebhookRequest, secrets: &WebhookSecrets) -> Result<Option<WebhookResult>, Error> {
     let app_secrets: Vec<&Secret> = secrets.app_secrets.iter().filter(|s| !s.is_empty()).collect();
     if app_secrets.is_empty() && !secrets.allow_unsigned {
         return Err(Error::invalid(
@@ -252,34 +301,50 @@ fn delivery(request: &WebhookRequest, secrets: &WebhookSecrets) -> Result<Webhoo
 
     let body = request.body.unwrap_or(&[]);
     if body.len() > secrets.max_body_bytes {
-        return Ok(WebhookResult::rejected(
+        return Ok(Some(WebhookResult::rejected(
             RejectReason::PayloadTooLarge,
             format!("the body is {} bytes, over the limit of {} bytes", body.len(), secrets.max_body_bytes),
-        ));
+        )));
     }
 
     match signature::find(&request.headers) {
         None if !secrets.allow_unsigned => {
-            return Ok(WebhookResult::rejected(
+            return Ok(Some(WebhookResult::rejected(
                 RejectReason::SignatureMissing,
                 "no X-Hub-Signature-256 header: the request is not signed by Meta",
-            ));
+            )));
         }
         None => {}
         Some(sig) if !app_secrets.is_empty() && !sig.matches(body, &app_secrets) => {
-            return Ok(WebhookResult::rejected(
+            return Ok(Some(WebhookResult::rejected(
                 RejectReason::SignatureMismatch,
                 format!(
                     "the {} signature does not match the body for any configured app secret (check the secret, and pass the raw body bytes, not re-serialised JSON)",
                     sig.algorithm.header_name()
                 ),
-            ));
+            )));
         }
         Some(_) => {}
     }
 
-    match normalise(body) {
-        Ok(Payload { object, events }) => Ok(WebhookResult::Events { object, events }),
-        Err(Malformed(message)) => Ok(WebhookResult::rejected(RejectReason::MalformedPayload, message)),
+    Ok(None)
+}
+
+/// [`verify`], with the result as the JSON text of the JavaScript `WebhookResult` (see
+/// [`WebhookResult::to_js_json`]): for a delivery, the events are written as they are
+/// normalised, never copied into a [`WebhookResult`] first.
+///
+/// # Errors
+/// As [`verify`].
+pub fn verify_to_js_json(request: &WebhookRequest, secrets: &WebhookSecrets) -> Result<String, Error> {
+    if !request.method.trim().eq_ignore_ascii_case("POST") {
+        return verify(request, secrets).map(|r| r.to_js_json());
+    }
+    if let Some(refused) = delivery_checks(request, secrets)? {
+        return Ok(refused.to_js_json());
+    }
+    match normalise::normalise_to_js_json(request.body.unwrap_or(&[])) {
+        Ok(json) => Ok(json),
+        Err(Malformed(message)) => Ok(WebhookResult::rejected(RejectReason::MalformedPayload, message).to_js_json()),
     }
 }

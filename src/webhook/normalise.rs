@@ -41,27 +41,82 @@ const LISTS: [(&str, bool); 3] = [("messaging", false), ("standby", true), ("cha
 
 /// Parses the raw body and normalises every item. Pure: no clock, no secrets.
 pub fn normalise(body: &[u8]) -> Result<Payload, Malformed> {
-    let root: Value =
-        serde_json::from_slice(body).map_err(|e| Malformed(format!("the body is not valid JSON ({e})")))?;
-    let envelope = || {
+    let root = parse(body)?;
+    let (object, entries) = envelope(&root)?;
+    let mut events = Vec::new();
+    for entry in entries {
+        normalise_entry(entry, &mut |mut event: WebhookEvent, item: &Value| {
+            event.raw = item.clone();
+            events.push(event);
+        });
+    }
+    Ok(Payload { object: object.to_owned(), events })
+}
+
+/// [`normalise`] straight to the JSON text of the JavaScript `EventsResult`
+/// (`{"kind":"events","status":200,"object":…,"events":[…]}`, each event as its
+/// `Serialize` gives it), without copying any item into its event: `raw` is written from
+/// the parsed body directly.
+pub(crate) fn normalise_to_js_json(body: &[u8]) -> Result<String, Malformed> {
+    let root = parse(body)?;
+    let (object, entries) = envelope(&root)?;
+    let mut out = Vec::with_capacity(body.len() * 2 + 128);
+    out.extend_from_slice(br#"{"kind":"events","status":200,"object":"#);
+    write_json(&mut out, object);
+    out.extend_from_slice(br#","events":["#);
+    let mut first = true;
+    for entry in entries {
+        normalise_entry(entry, &mut |event: WebhookEvent, item: &Value| {
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            write_event(&mut out, &event, item);
+        });
+    }
+    out.extend_from_slice(b"]}");
+    // serde_json writes UTF-8 only; stay total all the same.
+    String::from_utf8(out).map_err(|_| Malformed("the body is not valid UTF-8".into()))
+}
+
+/// One event whose `raw` is still `null` (as the normaliser leaves it), with `item` as `raw`.
+fn write_event(out: &mut Vec<u8>, event: &WebhookEvent, item: &Value) {
+    const RAW_NULL: &[u8] = br#""raw":null}"#;
+    write_json(out, event);
+    // `raw` is the last field of `WebhookEvent`: put the item in place of its `null`.
+    if out.ends_with(RAW_NULL) {
+        out.truncate(out.len() - 5);
+        write_json(out, item);
+        out.push(b'}');
+    }
+}
+
+fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    // Serialising these types into a Vec cannot fail (string keys, no I/O).
+    let _ = serde_json::to_writer(&mut *out, value);
+}
+
+fn parse(body: &[u8]) -> Result<Value, Malformed> {
+    serde_json::from_slice(body).map_err(|e| Malformed(format!("the body is not valid JSON ({e})")))
+}
+
+/// The top-level `object` and `entry[]`, or why the body is not a webhook payload.
+fn envelope(root: &Value) -> Result<(&str, &[Value]), Malformed> {
+    let malformed = || {
         Malformed(
             "the body is not a webhook payload: expected a JSON object with a string \"object\" and an array \"entry\""
                 .into(),
         )
     };
-    let object = root.get("object").and_then(Value::as_str).ok_or_else(envelope)?;
-    let entries = root.get("entry").and_then(Value::as_array).ok_or_else(envelope)?;
-
-    let mut events = Vec::new();
-    for entry in entries {
-        normalise_entry(entry, &mut events);
-    }
-    Ok(Payload { object: object.to_owned(), events })
+    let object = root.get("object").and_then(Value::as_str).ok_or_else(malformed)?;
+    let entries = root.get("entry").and_then(Value::as_array).ok_or_else(malformed)?;
+    Ok((object, entries))
 }
 
-fn normalise_entry(entry: &Value, events: &mut Vec<WebhookEvent>) {
+/// Calls `emit` with each event of `entry` (its `raw` left `null`) and the item it is of.
+fn normalise_entry(entry: &Value, emit: &mut impl FnMut(WebhookEvent, &Value)) {
     let Some(map) = entry.as_object() else {
-        events.push(base_event("", "entry", entry, None, false));
+        emit(base_event("", "entry", entry, None, false), entry);
         return;
     };
     let account_id = id_at(entry, "id").unwrap_or_default();
@@ -78,12 +133,13 @@ fn normalise_entry(entry: &Value, events: &mut Vec<WebhookEvent>) {
             } else {
                 messaging_event(&account_id, list, item, entry_time, standby)
             };
-            events.push(event);
+            emit(event, item);
         }
     }
 }
 
-/// An `unknown` event for `item` with only the envelope fields set.
+/// An `unknown` event for `item` with only the envelope fields set (`raw` left `null`: the
+/// caller puts the item there, or writes it out directly).
 fn base_event(account_id: &str, list: &str, item: &Value, timestamp: Option<i64>, standby: bool) -> WebhookEvent {
     WebhookEvent {
         id: event_id(account_id, list, item),
@@ -103,7 +159,7 @@ fn base_event(account_id: &str, list: &str, item: &Value, timestamp: Option<i64>
         referral: None,
         comment: None,
         field: None,
-        raw: item.clone(),
+        raw: Value::Null,
     }
 }
 

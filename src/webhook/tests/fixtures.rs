@@ -156,3 +156,34 @@ fn a_batch_keeps_every_item_in_order() {
     let ids: BTreeSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids.len(), events.len(), "two items of the batch share an id");
 }
+
+#[test]
+fn the_json_for_javascript_is_the_result_of_verify_for_every_fixture_and_refusal() {
+    use super::{post, secrets, sign, SECRET};
+    use crate::webhook::{verify, verify_to_js_json};
+    let mut bodies: Vec<Vec<u8>> = fixture_names().iter().map(|n| fixture(&format!("{n}.json"))).collect();
+    bodies.extend([&b"not json"[..], b"{}", b"[1]", br#"{"object":"x","entry":[1,null,{"messaging":{"a":1}}]}"#].map(Vec::from));
+    for body in &bodies {
+        let sig = sign(body, SECRET);
+        for (headers, secret) in [(vec![("X-Hub-Signature-256", sig.as_str())], SECRET), (vec![], SECRET), (vec![], "")] {
+            let req = post(body, &headers);
+            let s = secrets(&[secret]);
+            let direct = verify_to_js_json(&req, &s).map_err(|e| e.to_string());
+            let via_result = verify(&req, &s).map(|r| r.to_js_json()).map_err(|e| e.to_string());
+            assert_eq!(direct, via_result);
+            if let Ok(json) = direct {
+                let parsed: Value = serde_json::from_str(&json).unwrap();
+                let result = verify(&req, &s).unwrap();
+                assert_eq!(parsed["status"], u64::from(result.status()));
+                if let WebhookResult::Events { events, .. } = &result {
+                    assert_eq!(parsed["events"], serde_json::to_value(events).unwrap());
+                }
+            }
+        }
+    }
+    let mut get = post(b"", &[]);
+    get.method = "GET".into();
+    get.query = vec![("hub.mode".into(), vec!["subscribe".into()]), ("hub.challenge".into(), vec!["c\"1".into()])];
+    get.query.push(("hub.verify_token".into(), vec!["verify-me-please".into()]));
+    assert_eq!(verify_to_js_json(&get, &secrets(&[])).unwrap(), r#"{"kind":"challenge","status":200,"body":"c\"1"}"#);
+}
