@@ -5,6 +5,7 @@
 //   BENCH_QUICK=1 npm run bench   smoke run (~1 min): fewer, shorter rounds, smaller soak
 //   BENCH_REBUILD=1               rebuild the release addon even if bench/.work has a fresh one
 //   BENCH_ADDON=path/to/x.node    benchmark that build instead (no build step)
+//   BENCH_ONLY=webhook            only the webhook workloads, printed to stderr; writes no files
 //
 // The release addon is built into bench/.work (gitignored), never over the debug build in the
 // repository root that the tests load. Every comparison first checks that both sides give the
@@ -380,6 +381,13 @@ async function main() {
   log(`instagram-native benchmarks (${QUICK ? 'quick' : 'full'}) on ${meta.cores} × ${meta.model}, Node ${meta.node}, load ${meta.loadAvg.map((x) => x.toFixed(1)).join(' ')}`)
   const addon = require(NODE_FILE)
   const webhook = await benchWebhook(addon)
+  if (process.env.BENCH_ONLY === 'webhook') {
+    for (const w of webhook) {
+      const peer = w.sides.find((x) => x.name.startsWith('JS peer')).median
+      for (const x of w.sides) log(`${w.key.padEnd(10)} ${x.name.padEnd(46)} ${si(x.median).padStart(7)} bodies/s  ${(x.median / peer).toFixed(2)}× the JS peer`)
+    }
+    return
+  }
   const token = await benchToken(addon)
   const send = await benchSend(addon)
   let cost

@@ -52,7 +52,7 @@ pub fn from_js<T: DeserializeOwned>(env: &Env, value: Unknown, root: &str) -> st
 /// The deepest nesting of objects/arrays read from a JS argument (real inputs nest < 10).
 const MAX_JS_DEPTH: u32 = 64;
 /// The most values (objects, arrays, primitives) read from one JS argument.
-const MAX_JS_VALUES: u32 = 100_000;
+pub(super) const MAX_JS_VALUES: u32 = 100_000;
 
 /// A JS value as JSON, refusing cyclic, too deeply nested or huge structures first: napi's
 /// own conversion recurses without a limit (a cycle overflows the stack and kills the
@@ -223,7 +223,23 @@ impl ToNapiValue for ParsedJson {
             check_status!(sys::napi_get_global(env, &mut global))?;
             check_status!(sys::napi_get_named_property(env, global, c"JSON".as_ptr(), &mut json))?;
             check_status!(sys::napi_get_named_property(env, json, c"parse".as_ptr(), &mut parse))?;
-            check_status!(sys::napi_create_string_utf8(env, val.0.as_ptr().cast(), val.0.len() as isize, &mut text))?;
+            // ASCII text (the core escapes everything else) is Latin-1 as it stands: a
+            // one-byte string, copied without decoding.
+            if val.0.is_ascii() {
+                check_status!(sys::napi_create_string_latin1(
+                    env,
+                    val.0.as_ptr().cast(),
+                    val.0.len() as isize,
+                    &mut text
+                ))?;
+            } else {
+                check_status!(sys::napi_create_string_utf8(
+                    env,
+                    val.0.as_ptr().cast(),
+                    val.0.len() as isize,
+                    &mut text
+                ))?;
+            }
             check_status!(sys::napi_call_function(env, json, parse, 1, &text, &mut out))?;
         }
         Ok(out)

@@ -3,10 +3,11 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::convert::{from_js, js_error, json_from_js, spawn, ParsedJson};
+use super::convert::{from_js, js_error, json_from_js, spawn, ParsedJson, MAX_JS_VALUES};
 use crate::error::Error as CoreError;
 use crate::webhook::{
     self as core, string_map, SecretsInput, WebhookRequest as CoreRequest, WebhookSecrets as CoreSecrets,
+    SIGNATURE_256_HEADER, SIGNATURE_SHA1_HEADER,
 };
 
 // Requests are read property by property (the body zero-copy); `WebhookRequest` and
@@ -240,18 +241,25 @@ fn read_request(
         Some(_) => return Err(CoreError::invalid("request.method", "must be a string such as 'GET' or 'POST'")),
         None => return Err(CoreError::invalid("request.method", "is required ('GET' or 'POST')")),
     };
-    let map = |name: &str| -> std::result::Result<Vec<(String, Vec<String>)>, CoreError> {
+    let map = |name: &str, read: fn(&str) -> bool| -> std::result::Result<Vec<(String, Vec<String>)>, CoreError> {
         match prop(name) {
             None => Ok(Vec::new()),
             Some(v) if matches!(v.get_type(), Ok(ValueType::Object)) => {
+                if let Some(entries) = string_entries(&v, read) {
+                    return Ok(entries);
+                }
                 let json = json_from_js(env, v, &format!("request.{name}"))?;
                 Ok(string_map(&json))
             }
             Some(_) => Err(CoreError::invalid(format!("request.{name}"), "must be an object of strings")),
         }
     };
-    let query = map("query")?;
-    let headers = map("headers")?;
+    // Only the names the core looks at are read into Rust (see `string_entries`).
+    let query = map("query", |n| matches!(n, "hub.mode" | "hub.challenge" | "hub.verify_token"))?;
+    let headers = map("headers", |n| {
+        let n = n.trim();
+        n.eq_ignore_ascii_case(SIGNATURE_256_HEADER) || n.eq_ignore_ascii_case(SIGNATURE_SHA1_HEADER)
+    })?;
     let body = match prop("body") {
         None => Body::Absent,
         Some(v) if matches!(v.get_type(), Ok(ValueType::String)) => Body::Text(
@@ -272,6 +280,41 @@ fn read_request(
         Some(_) => return Err(CoreError::invalid("request.body", "must be a Buffer, a Uint8Array or a string")),
     };
     Ok((Request { method, query, headers, body }, secrets))
+}
+
+/// The common case of `request.headers`/`request.query`, a plain object whose every value is a
+/// string (as Node gives them), read in one pass: every name and value type is checked, but
+/// only the values of the entries `read` accepts are copied, and the pairs `string_map` would
+/// give for those entries come out, in its order. `None` for anything else (an array, a non-string value, a
+/// read that fails, more values than `json_from_js` accepts): the caller then takes the
+/// general path, which gives the value or the error it always gave.
+fn string_entries(value: &Unknown, read: fn(&str) -> bool) -> Option<Vec<(String, Vec<String>)>> {
+    // SAFETY: the caller checked that the value is an object.
+    let obj: Object = unsafe { value.cast() }.ok()?;
+    if obj.is_array().ok()? || obj.is_typedarray().ok()? || obj.is_buffer().ok()? || obj.is_arraybuffer().ok()? {
+        return None;
+    }
+    let names = obj.get_property_names().ok()?;
+    let len = names.get_array_length_unchecked().ok()?;
+    // The object and each value count against `json_from_js`'s budget.
+    if len >= MAX_JS_VALUES {
+        return None;
+    }
+    let mut entries = Vec::new();
+    for i in 0..len {
+        let name = names.get_element::<String>(i).ok()?;
+        let v = obj.get_named_property_unchecked::<Unknown>(&name).ok()?;
+        if !matches!(v.get_type(), Ok(ValueType::String)) {
+            return None;
+        }
+        if read(&name) {
+            entries.push((name, vec![String::from_unknown(v).ok()?]));
+        }
+    }
+    // In the order of the general path's map (names sorted by bytes): the first matching
+    // header wins, so `X-Hub-Signature-256` and `x-hub-signature-256` together pick the same.
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Some(entries)
 }
 
 fn is_nullish(v: &Unknown) -> bool {
@@ -297,7 +340,11 @@ pub fn verify_webhook_sync(env: &Env, request: Unknown, secrets: Unknown) -> Res
 
 /// `verifyWebhookSync` off the JavaScript thread: the same checks and the same results.
 #[napi(ts_args_type = "request: WebhookRequest, secrets: WebhookSecrets", ts_return_type = "Promise<WebhookResult>")]
-pub fn verify_webhook<'env>(env: &'env Env, request: Unknown, secrets: Unknown) -> Result<PromiseRaw<'env, ParsedJson>> {
+pub fn verify_webhook<'env>(
+    env: &'env Env,
+    request: Unknown,
+    secrets: Unknown,
+) -> Result<PromiseRaw<'env, ParsedJson>> {
     let input = read_request(env, request, secrets);
     spawn(
         env,

@@ -126,7 +126,8 @@ impl WebhookResult {
 
     /// The result as JavaScript sees it, as JSON text (for `JSON.parse`): `kind` and `status`
     /// first, then the variant's fields; events as their `Serialize` gives them (absent
-    /// fields omitted), `raw` as the parsed item.
+    /// fields omitted), `raw` as the parsed item. ASCII only: any other character is
+    /// written as a `\uXXXX` escape.
     pub fn to_js_json(&self) -> String {
         #[derive(serde::Serialize)]
         struct Challenge<'a> {
@@ -148,17 +149,21 @@ impl WebhookResult {
             reason: &'static str,
             message: &'a str,
         }
-        let json = match self {
-            WebhookResult::Challenge { body } => serde_json::to_string(&Challenge { kind: "challenge", status: 200, body }),
+        let mut out = Vec::new();
+        match self {
+            WebhookResult::Challenge { body } => {
+                normalise::write_json(&mut out, &Challenge { kind: "challenge", status: 200, body })
+            }
             WebhookResult::Events { object, events } => {
-                serde_json::to_string(&Events { kind: "events", status: 200, object, events })
+                normalise::write_json(&mut out, &Events { kind: "events", status: 200, object, events })
             }
-            WebhookResult::Rejected { status, reason, message } => {
-                serde_json::to_string(&Rejected { kind: "rejected", status: *status, reason: reason.as_str(), message })
-            }
-        };
-        // Serialising these types cannot fail (string keys, no I/O).
-        json.unwrap_or_default()
+            WebhookResult::Rejected { status, reason, message } => normalise::write_json(
+                &mut out,
+                &Rejected { kind: "rejected", status: *status, reason: reason.as_str(), message },
+            ),
+        }
+        // ASCII only; stay total all the same.
+        String::from_utf8(out).unwrap_or_default()
     }
 
     fn rejected(reason: RejectReason, message: impl Into<String>) -> Self {

@@ -75,7 +75,7 @@ pub(crate) fn normalise_to_js_json(body: &[u8]) -> Result<String, Malformed> {
         });
     }
     out.extend_from_slice(b"]}");
-    // serde_json writes UTF-8 only; stay total all the same.
+    // ASCII only (see `write_json`); stay total all the same.
     String::from_utf8(out).map_err(|_| Malformed("the body is not valid UTF-8".into()))
 }
 
@@ -91,9 +91,32 @@ fn write_event(out: &mut Vec<u8>, event: &WebhookEvent, item: &Value) {
     }
 }
 
-fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+/// Compact JSON, every character above ASCII written as a `\uXXXX` escape: the whole text is
+/// ASCII, which JavaScript takes in as a one-byte string (no UTF-8 decoding, and a faster
+/// `JSON.parse` than over a two-byte string), giving the very same values.
+pub(crate) fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, AsciiFormatter);
     // Serialising these types into a Vec cannot fail (string keys, no I/O).
-    let _ = serde_json::to_writer(&mut *out, value);
+    let _ = value.serialize(&mut ser);
+}
+
+/// serde_json's compact formatter, escaping non-ASCII characters (UTF-16 units, as JSON has them).
+struct AsciiFormatter;
+
+impl serde_json::ser::Formatter for AsciiFormatter {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some(i) = rest.find(|c: char| !c.is_ascii()) {
+            w.write_all(&rest.as_bytes()[..i])?;
+            let c = rest[i..].chars().next().unwrap_or_default();
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(w, "\\u{unit:04x}")?;
+            }
+            rest = &rest[i + c.len_utf8()..];
+        }
+        w.write_all(rest.as_bytes())
+    }
 }
 
 fn parse(body: &[u8]) -> Result<Value, Malformed> {

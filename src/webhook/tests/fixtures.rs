@@ -162,16 +162,21 @@ fn the_json_for_javascript_is_the_result_of_verify_for_every_fixture_and_refusal
     use super::{post, secrets, sign, SECRET};
     use crate::webhook::{verify, verify_to_js_json};
     let mut bodies: Vec<Vec<u8>> = fixture_names().iter().map(|n| fixture(&format!("{n}.json"))).collect();
-    bodies.extend([&b"not json"[..], b"{}", b"[1]", br#"{"object":"x","entry":[1,null,{"messaging":{"a":1}}]}"#].map(Vec::from));
+    bodies.extend(
+        [&b"not json"[..], b"{}", b"[1]", br#"{"object":"x","entry":[1,null,{"messaging":{"a":1}}]}"#].map(Vec::from),
+    );
+    bodies.push("{\"object\":\"\u{e4}\",\"entry\":[{\"id\":1,\"messaging\":[{\"message\":{\"text\":\"\u{e4}\u{1f600}\u{2028}\\u0000\"}}]}]}".into());
     for body in &bodies {
         let sig = sign(body, SECRET);
-        for (headers, secret) in [(vec![("X-Hub-Signature-256", sig.as_str())], SECRET), (vec![], SECRET), (vec![], "")] {
+        for (headers, secret) in [(vec![("X-Hub-Signature-256", sig.as_str())], SECRET), (vec![], SECRET), (vec![], "")]
+        {
             let req = post(body, &headers);
             let s = secrets(&[secret]);
             let direct = verify_to_js_json(&req, &s).map_err(|e| e.to_string());
             let via_result = verify(&req, &s).map(|r| r.to_js_json()).map_err(|e| e.to_string());
             assert_eq!(direct, via_result);
             if let Ok(json) = direct {
+                assert!(json.is_ascii(), "{json}");
                 let parsed: Value = serde_json::from_str(&json).unwrap();
                 let result = verify(&req, &s).unwrap();
                 assert_eq!(parsed["status"], u64::from(result.status()));
