@@ -106,12 +106,16 @@ struct AsciiFormatter;
 impl serde_json::ser::Formatter for AsciiFormatter {
     fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
         let mut rest = fragment;
-        while let Some(i) = rest.find(|c: char| !c.is_ascii()) {
+        // Bytes, not chars: a non-ASCII byte starts (or continues) a non-ASCII character.
+        while let Some(i) = rest.bytes().position(|b| !b.is_ascii()) {
             w.write_all(&rest.as_bytes()[..i])?;
             let c = rest[i..].chars().next().unwrap_or_default();
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
-                write!(w, "\\u{unit:04x}")?;
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let [hi, lo] = unit.to_be_bytes();
+                let digit = |n: u8| HEX[usize::from(n & 0xf)];
+                w.write_all(&[b'\\', b'u', digit(hi >> 4), digit(hi), digit(lo >> 4), digit(lo)])?;
             }
             rest = &rest[i + c.len_utf8()..];
         }
