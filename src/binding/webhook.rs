@@ -302,8 +302,16 @@ fn string_entries(value: &Unknown, read: fn(&str) -> bool) -> Option<Vec<(String
     }
     let mut entries = Vec::new();
     for i in 0..len {
-        let name = names.get_element::<String>(i).ok()?;
-        let v = obj.get_named_property_unchecked::<Unknown>(&name).ok()?;
+        // The value is looked up with the key as JavaScript gave it (no re-encoding of the
+        // name), the same property as by `name` unless the name had to replace an unpaired
+        // surrogate (U+FFFD): then by `name`, as the general path does.
+        let key = names.get_element::<Unknown>(i).ok()?;
+        let name = String::from_unknown(key).ok()?;
+        let v = if name.contains('\u{fffd}') {
+            obj.get_named_property_unchecked::<Unknown>(&name).ok()?
+        } else {
+            obj.get_property::<Unknown, Unknown>(key).ok()?
+        };
         if !matches!(v.get_type(), Ok(ValueType::String)) {
             return None;
         }
