@@ -3,22 +3,13 @@
 const net = require('node:net')
 const { getAccount, exchangeToken } = require('..')
 const { startMockGraph } = require('../mock')
+const { errorCollector } = require('./helpers/errors')
 
 const APP_SECRET = 'graph-errors-app-secret-51a'
 let mock
 let token
 let opts
-const errors = []
-
-async function rejection(promise) {
-  try {
-    await promise
-  } catch (e) {
-    errors.push(e)
-    return e
-  }
-  throw new Error('expected a rejection')
-}
+const { errors, rejection, expectNoSecrets } = errorCollector()
 
 const ME = '/v24.0/me'
 const attempts = () => mock.requestsTo(ME).length
@@ -35,39 +26,7 @@ beforeEach(() => {
 })
 
 describe('every row of the error table, from Graph-shaped bodies', () => {
-  const rows = [
-    [190, 463, 400, 'TOKEN_EXPIRED'],
-    [190, 458, 400, 'TOKEN_INVALID'],
-    [190, 460, 400, 'TOKEN_INVALID'],
-    [190, 464, 400, 'TOKEN_INVALID'],
-    [190, 467, 400, 'TOKEN_INVALID'],
-    [190, 492, 400, 'TOKEN_INVALID'],
-    [190, undefined, 400, 'TOKEN_INVALID'],
-    [10, undefined, 403, 'PERMISSION_DENIED'],
-    [200, undefined, 403, 'PERMISSION_DENIED'],
-    [299, undefined, 403, 'PERMISSION_DENIED'],
-    [368, undefined, 400, 'PERMISSION_DENIED'],
-    [10, 2534022, 403, 'OUTSIDE_MESSAGING_WINDOW'],
-    [10, 2018278, 400, 'OUTSIDE_MESSAGING_WINDOW'],
-    [551, undefined, 400, 'RECIPIENT_UNAVAILABLE'],
-    [551, 1545041, 400, 'RECIPIENT_UNAVAILABLE'],
-    [100, 2018001, 400, 'RECIPIENT_UNAVAILABLE'],
-    [100, 2534014, 400, 'RECIPIENT_UNAVAILABLE'],
-    [200, 2534041, 403, 'RECIPIENT_UNAVAILABLE'],
-    [4, undefined, 400, 'RATE_LIMITED'],
-    [17, undefined, 400, 'RATE_LIMITED'],
-    [32, undefined, 400, 'RATE_LIMITED'],
-    [341, undefined, 400, 'RATE_LIMITED'],
-    [613, 2534040, 400, 'RATE_LIMITED'],
-    [80001, undefined, 400, 'RATE_LIMITED'],
-    [80002, undefined, 400, 'RATE_LIMITED'],
-    [80006, undefined, 400, 'RATE_LIMITED'],
-    [1, undefined, 500, 'GRAPH_TRANSIENT'],
-    [2, undefined, 503, 'GRAPH_TRANSIENT'],
-    [100, undefined, 400, 'GRAPH_ERROR'],
-    [100, 2534025, 400, 'GRAPH_ERROR'],
-    [-1, 2534023, 500, 'GRAPH_ERROR'],
-  ]
+  const rows = require('./helpers/graph-error-rows')
   test.each(rows)('code %p subcode %p (HTTP %p) → %s', async (code, subcode, status, expected) => {
     const graphError = { code, type: 'OAuthException', message: 'localized text, never read' }
     if (subcode !== undefined) graphError.error_subcode = subcode
@@ -248,9 +207,6 @@ describe('secrets stay out of errors', () => {
 
   test('no error of this suite holds a secret', () => {
     expect(errors.length).toBeGreaterThan(40)
-    for (const e of errors) {
-      const text = [String(e), e.stack, JSON.stringify({ ...e })].join('\n')
-      for (const s of [token, APP_SECRET, 'IGAAsecret-short-token']) expect(text).not.toContain(s)
-    }
+    expectNoSecrets([token, APP_SECRET, 'IGAAsecret-short-token'])
   })
 })

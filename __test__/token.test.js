@@ -2,6 +2,7 @@
 // preAuthenticate, against the mock Graph server (which stands in for Meta only).
 const { exchangeToken, refreshToken, tokenStatus, preAuthenticate } = require('..')
 const { startMockGraph } = require('../mock')
+const { errorCollector } = require('./helpers/errors')
 
 const T0 = Date.parse('2026-11-28T12:00:00Z')
 const HOUR = 3600e3
@@ -11,27 +12,7 @@ const APP_ID = '1234567890'
 
 let mock
 let opts
-const errors = []
-
-async function rejection(promise) {
-  try {
-    await promise
-  } catch (e) {
-    errors.push(e)
-    return e
-  }
-  throw new Error('expected a rejection')
-}
-
-function thrown(fn) {
-  try {
-    fn()
-  } catch (e) {
-    errors.push(e)
-    return e
-  }
-  throw new Error('expected a throw')
-}
+const { errors, rejection, thrown, expectNoSecrets } = errorCollector()
 
 beforeAll(async () => {
   mock = await startMockGraph({ now: T0, appId: APP_ID, appSecret: APP_SECRET })
@@ -303,10 +284,7 @@ describe('preAuthenticate', () => {
   })
 })
 
-afterAll(() => {
-  const secrets = [APP_SECRET]
-  for (const e of errors) {
-    const text = [String(e), e.stack, JSON.stringify({ ...e })].join('\n')
-    for (const s of secrets) expect(text).not.toContain(s)
-  }
+test('no error of this suite holds the app secret', () => {
+  expect(errors.length).toBeGreaterThan(10)
+  expectNoSecrets([APP_SECRET])
 })

@@ -1,0 +1,38 @@
+'use strict'
+// Every row of API.md's error table, as [Graph code, subcode | undefined, HTTP status Meta has
+// used for it, expected ErrorCode]. Shared by the Graph client suite (getAccount) and the
+// sendMessage suite, which serve each row as a Graph-shaped body from the mock.
+module.exports = [
+  [190, 463, 400, 'TOKEN_EXPIRED'],
+  [190, 458, 400, 'TOKEN_INVALID'],
+  [190, 460, 400, 'TOKEN_INVALID'],
+  [190, 464, 400, 'TOKEN_INVALID'],
+  [190, 467, 400, 'TOKEN_INVALID'],
+  [190, 492, 400, 'TOKEN_INVALID'],
+  [190, undefined, 400, 'TOKEN_INVALID'],
+  [10, undefined, 403, 'PERMISSION_DENIED'],
+  [200, undefined, 403, 'PERMISSION_DENIED'],
+  [299, undefined, 403, 'PERMISSION_DENIED'],
+  [368, undefined, 400, 'PERMISSION_DENIED'],
+  [10, 2534022, 403, 'OUTSIDE_MESSAGING_WINDOW'],
+  [10, 2018278, 400, 'OUTSIDE_MESSAGING_WINDOW'],
+  [551, undefined, 400, 'RECIPIENT_UNAVAILABLE'],
+  [551, 1545041, 400, 'RECIPIENT_UNAVAILABLE'],
+  [100, 2018001, 400, 'RECIPIENT_UNAVAILABLE'],
+  [100, 2534014, 400, 'RECIPIENT_UNAVAILABLE'],
+  [200, 2534041, 403, 'RECIPIENT_UNAVAILABLE'],
+  [4, undefined, 400, 'RATE_LIMITED'],
+  [17, undefined, 400, 'RATE_LIMITED'],
+  [32, undefined, 400, 'RATE_LIMITED'],
+  [341, undefined, 400, 'RATE_LIMITED'],
+  [613, 2534040, 400, 'RATE_LIMITED'],
+  [80001, undefined, 400, 'RATE_LIMITED'],
+  [80002, undefined, 400, 'RATE_LIMITED'],
+  [80006, undefined, 400, 'RATE_LIMITED'],
+  [1, undefined, 500, 'GRAPH_TRANSIENT'],
+  [2, undefined, 503, 'GRAPH_TRANSIENT'],
+  [100, undefined, 400, 'GRAPH_ERROR'],
+  [100, 2534025, 400, 'GRAPH_ERROR'],
+  [-1, 2534023, 500, 'GRAPH_ERROR'],
+  [613, undefined, 400, 'RATE_LIMITED'],
+]
