@@ -46,6 +46,27 @@ const CONCURRENCY = [1, 16, 256]
 
 const log = (...a) => process.stderr.write(a.join(' ') + '\n')
 
+// ---------------------------------------------------------------- tools
+
+// wrk (the server's ceiling) and rsvg-convert (the chart) come from Debian's packages; a fresh
+// machine gets them here when it can (root with apt-get), else the run goes on without them.
+function ensureTools() {
+  const missing = [
+    ['wrk', 'wrk'],
+    ['rsvg-convert', 'librsvg2-bin'],
+  ].filter(([cmd]) => spawnSync(cmd, ['--version']).error !== undefined)
+  if (missing.length === 0) return
+  const pkgs = missing.map(([, pkg]) => pkg)
+  const canApt = process.getuid && process.getuid() === 0 && spawnSync('apt-get', ['--version']).error === undefined
+  if (!canApt) {
+    log(`missing ${missing.map(([c]) => c).join(', ')}: install ${pkgs.join(' ')} (Debian/Ubuntu) for the server ceiling and the chart`)
+    return
+  }
+  log(`installing ${pkgs.join(' ')} with apt-get…`)
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' })
+  spawnSync('apt-get', ['install', '-y', '-qq', ...pkgs], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+}
+
 // ---------------------------------------------------------------- build
 
 function newestMtime(dir) {
@@ -375,6 +396,7 @@ function benchCost(mock) {
 async function main() {
   const t0 = performance.now()
   fs.mkdirSync(WORK, { recursive: true })
+  ensureTools()
   const build = process.env.BENCH_ADDON ? { built: false, addon: NODE_FILE } : ensureBuild()
   const meta = machine()
   meta.build = build
