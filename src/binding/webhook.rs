@@ -3,7 +3,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::convert::{from_js, js_error, json_from_js, spawn, ParsedJson, MAX_JS_VALUES};
+use super::convert::{from_js, js_error, json_from_js, settled, spawn, ParsedJson, MAX_JS_VALUES};
 use crate::error::Error as CoreError;
 use crate::webhook::{
     self as core, string_map, SecretsInput, WebhookRequest as CoreRequest, WebhookSecrets as CoreSecrets,
@@ -353,13 +353,9 @@ pub fn verify_webhook<'env>(
     request: Unknown,
     secrets: Unknown,
 ) -> Result<PromiseRaw<'env, ParsedJson>> {
-    let input = read_request(env, request, secrets);
-    spawn(
-        env,
-        async move {
-            let (req, secrets) = input?;
-            req.verify(&secrets)
-        },
-        ParsedJson,
-    )
+    match read_request(env, request, secrets) {
+        // A caller's mistake is known at once: no trip through the runtime.
+        Err(e) => settled(env, Err(e)),
+        Ok((req, secrets)) => spawn(env, async move { req.verify(&secrets) }, ParsedJson),
+    }
 }
