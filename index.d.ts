@@ -565,15 +565,22 @@ export interface WebhookReplyTo {
 export interface WebhookRequest {
   /** `'GET'` or `'POST'`, any case. */
   method: string
-  /** The query parameters (`hub.mode`, `hub.verify_token`, `hub.challenge`). */
-  query?: Record<string, string | string[] | undefined>
-  /** The headers, names in any case (`x-hub-signature-256`). */
-  headers?: Record<string, string | string[] | undefined>
+  /**
+   * The query parameters (`hub.mode`, `hub.verify_token`, `hub.challenge`): a plain object
+   * (own properties only), a `Map` or a `URLSearchParams`.
+   */
+  query?: Record<string, string | string[] | undefined> | Map<string, string | string[]> | URLSearchParams
+  /**
+   * The headers, names in any case (`x-hub-signature-256`): a plain object (own properties
+   * only), a `Map` or a fetch `Headers`.
+   */
+  headers?: Record<string, string | string[] | undefined> | Map<string, string | string[]> | Headers
   /**
    * The RAW body bytes as received (n8n: `this.getRequestObject().rawBody`), never
-   * re-serialised JSON: the signature covers the exact bytes.
+   * re-serialised JSON: the signature covers the exact bytes. Copied when the call is made
+   * (at most `maxBodyBytes + 1` bytes), so the caller may reuse or transfer the buffer at once.
    */
-  body?: Buffer | Uint8Array | string
+  body?: Buffer | Uint8Array | ArrayBufferView | ArrayBuffer | string
 }
 
 /** What the checks need. */

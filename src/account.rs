@@ -68,9 +68,7 @@ struct WirePaging {
 }
 
 pub async fn get_account(req: &AccountRequest, opts: &CallOptions) -> Result<Vec<InstagramAccount>, Error> {
-    if req.access_token.expose().trim().is_empty() {
-        return Err(Error::invalid("accessToken", "must be a non-empty string"));
-    }
+    crate::secret::require_token(&req.access_token, "accessToken")?;
     let request = |url: Url| GraphRequest {
         method: reqwest::Method::GET,
         url,

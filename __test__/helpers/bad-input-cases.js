@@ -43,7 +43,11 @@ function throwingGetter() {
   return o
 }
 function proxy() {
-  return new Proxy({}, { ownKeys() { throw new Error('ownKeys trap') }, get() { throw new Error('get trap') } })
+  // Every trap the addon's own-property reads go through throws.
+  const boom = (trap) => () => {
+    throw new Error(`${trap} trap`)
+  }
+  return new Proxy({}, { ownKeys: boom('ownKeys'), get: boom('get'), has: boom('has'), getOwnPropertyDescriptor: boom('getOwnPropertyDescriptor') })
 }
 const polluting = () => JSON.parse('{"accessToken":"IGAApolluter","__proto__":{"polluted":"yes","clientSecret":"from-proto"},"constructor":{"prototype":{"polluted2":"yes"}}}')
 
@@ -181,8 +185,10 @@ const webhookCases = [
   ['secrets.appSecret a number', { method: 'POST', body: '{}' }, { appSecret: 5 }, 'INVALID_ARGUMENT'],
   ['secrets.maxBodyBytes -1', { method: 'POST', body: '{}' }, { appSecret: 'a', maxBodyBytes: -1 }, 'INVALID_ARGUMENT'],
   ['secrets cyclic', { method: 'POST', body: '{}' }, cyclic(), 'INVALID_ARGUMENT'],
-  ['headers cyclic', { method: 'POST', headers: cyclic(), body: '{}' }, S, 'INVALID_ARGUMENT'],
-  ['query 100000 deep', { method: 'GET', query: deep(100000) }, S, 'INVALID_ARGUMENT'],
+  // Only the names the core reads (the signature headers, hub.*) are looked at: junk under
+  // any other name is never walked, as for the other functions' unread keys.
+  ['headers cyclic', { method: 'POST', headers: cyclic(), body: '{}' }, S, 'rejected:SIGNATURE_MISSING'],
+  ['query 100000 deep', { method: 'GET', query: deep(100000) }, S, 'rejected:HANDSHAKE_INVALID'],
   ['headers nested junk', { method: 'POST', headers: { 'x-hub-signature-256': { a: [1, { b: 2 }] }, x: [null, undefined] }, body: '{}' }, S, 'rejected:SIGNATURE_MISSING'],
   ['signature a lone surrogate', { method: 'POST', headers: { 'x-hub-signature-256': 'sha256=\uD800' }, body: '{}' }, S, 'rejected:SIGNATURE_MISMATCH'],
   ['signature 10 MB', { method: 'POST', headers: { 'x-hub-signature-256': 'sha256=' + HUGE }, body: '{}' }, S, 'rejected:SIGNATURE_MISMATCH'],
@@ -190,12 +196,13 @@ const webhookCases = [
   ['body invalid UTF-8 bytes', signed(Buffer.from([0x7b, 0xff, 0xfe, 0x7d])), S, 'rejected:MALFORMED_PAYLOAD'],
   ['body invalid UTF-8 inside a string', signed(Buffer.concat([Buffer.from('{"object":"instagram","entry":[{"id":"1","messaging":[{"message":{"text":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}]}]}')])), S, 'rejected:MALFORMED_PAYLOAD'],
   ['body a lone surrogate string', signed('{"object":"instagram","entry":["\uD800"]}'), S, 'value'],
-  ['body an escaped lone surrogate', signed('{"object":"instagram","entry":[{"id":"1","messaging":[{"message":{"text":"\\ud800"}}]}]}'), S, 'rejected:MALFORMED_PAYLOAD'],
+  // JSON.parse accepts it (a cut-off emoji): read as U+FFFD, the batch is not refused.
+  ['body an escaped lone surrogate', signed('{"object":"instagram","entry":[{"id":"1","messaging":[{"message":{"text":"\\ud800"}}]}]}'), S, 'value'],
   ['body nested 100000 deep', signed('{"object":"instagram","entry":' + '['.repeat(100000) + ']'.repeat(100000) + '}'), S, 'rejected:MALFORMED_PAYLOAD'],
   ['body a Uint8Array', { ...signed(Buffer.from('{"object":"instagram","entry":[]}')), body: new Uint8Array(Buffer.from('{"object":"instagram","entry":[]}')) }, S, 'value'],
   ['body a detached-size DataView', { method: 'POST', body: new DataView(new ArrayBuffer(8)) }, S, 'any'],
   ['query __proto__ keys', { method: 'GET', query: JSON.parse('{"__proto__":{"hub.mode":"subscribe"},"hub.challenge":"1"}') }, S, 'rejected:HANDSHAKE_INVALID'],
-  ['headers a 2^40-path DAG', { method: 'POST', headers: { x: dagBomb() }, body: '{}' }, S, 'INVALID_ARGUMENT'],
+  ['headers a 2^40-path DAG', { method: 'POST', headers: { x: dagBomb() }, body: '{}' }, S, 'rejected:SIGNATURE_MISSING'],
 ]
 add('verifyWebhookSync: GET with a 10 MB verify token', () => ig.verifyWebhookSync({ method: 'GET', query: { 'hub.mode': 'subscribe', 'hub.challenge': '1', 'hub.verify_token': HUGE } }, S), 'rejected:VERIFY_TOKEN_MISMATCH')
 for (const [what, req, secrets, expect] of webhookCases) {

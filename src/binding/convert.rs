@@ -6,6 +6,7 @@ use std::future::Future;
 use napi::bindgen_prelude::*;
 use serde::de::DeserializeOwned;
 
+use super::js::{Js, Kind};
 use crate::error::Error as CoreError;
 pub use crate::input::from_json;
 
@@ -13,95 +14,28 @@ pub use crate::input::from_json;
 /// naming the field path (`message.quickReplies[3].title`), never echoing the value (it
 /// may be a secret).
 ///
-/// For a plain struct only its own fields are read (by name), so other keys of a large
-/// object (an n8n credential) cost nothing and cannot fail the call.
+/// Only the argument's own properties are read (never one inherited from a polluted
+/// `Object.prototype`), and for a plain struct only its own fields (by name), so other keys
+/// of a large object (an n8n credential) cost nothing and cannot fail the call.
 pub fn from_js<T: DeserializeOwned>(env: &Env, value: Unknown, root: &str) -> std::result::Result<T, CoreError> {
-    match value.get_type() {
-        Ok(ValueType::Object) => {}
-        _ => return Err(CoreError::invalid(root, "must be an object")),
-    }
-    let Some(fields) = crate::input::struct_fields::<T>() else {
-        return from_json(json_from_js(env, value, root)?, root);
-    };
-    // SAFETY: the value was just checked to be an object.
-    let obj: Object = unsafe { value.cast() }.map_err(|_| CoreError::invalid(root, "must be an object"))?;
-    if obj.is_array().unwrap_or(false) {
+    let js = Js::new(env);
+    let v = value.raw();
+    let is_object = matches!(js.kind(v), Ok(Kind::Object)) && matches!(js.is_array(v), Ok(false));
+    if !is_object {
         return Err(CoreError::invalid(root, "must be an object"));
     }
+    let Some(fields) = crate::input::struct_fields::<T>() else {
+        return from_json(js.json_of(v, "")?, root);
+    };
     let mut map = serde_json::Map::new();
     for name in fields {
         let field = if root == "options" || root == "secrets" { format!("{root}.{name}") } else { (*name).to_string() };
-        let v = obj
-            .get_named_property_unchecked::<Unknown>(name)
-            .map_err(|_| CoreError::invalid(field.as_str(), "cannot be read"))?;
-        match v.get_type() {
-            Ok(ValueType::Undefined) => {}
-            Ok(ValueType::Object) => {
-                map.insert((*name).to_string(), json_from_js(env, v, &field)?);
-            }
-            _ => {
-                let json =
-                    env.from_js_value(v).map_err(|_| CoreError::invalid(field.as_str(), "has an unsupported type"))?;
-                map.insert((*name).to_string(), json);
-            }
+        let item = js.own(v, name).map_err(|_| CoreError::invalid(field.as_str(), "cannot be read"))?;
+        if let Some(item) = item {
+            map.insert((*name).to_string(), js.json_of(item, &field)?);
         }
     }
     from_json(serde_json::Value::Object(map), root)
-}
-
-/// The deepest nesting of objects/arrays read from a JS argument (real inputs nest < 10).
-const MAX_JS_DEPTH: u32 = 64;
-/// The most values (objects, arrays, primitives) read from one JS argument.
-pub(super) const MAX_JS_VALUES: u32 = 100_000;
-
-/// A JS value as JSON, refusing cyclic, too deeply nested or huge structures first: napi's
-/// own conversion recurses without a limit (a cycle overflows the stack and kills the
-/// process) and visits a shared sub-object once per reference (a small DAG can stand for
-/// billions of values).
-pub fn json_from_js(env: &Env, value: Unknown, field: &str) -> std::result::Result<serde_json::Value, CoreError> {
-    let mut budget = MAX_JS_VALUES;
-    if !matches!(within_limits(&value, 0, &mut budget), Ok(true)) {
-        return Err(CoreError::invalid(
-            field,
-            "must be a plain, acyclic object nested at most 64 levels deep with at most 100000 values",
-        ));
-    }
-    env.from_js_value(value).map_err(|_| {
-        CoreError::invalid(field, "must be a plain object of strings, numbers, booleans, arrays and objects")
-    })
-}
-
-/// Walks `value` as napi's conversion would (arrays by index, other objects by their
-/// enumerable property names; byte arrays are leaves), within the depth and value budget.
-fn within_limits(value: &Unknown, depth: u32, budget: &mut u32) -> Result<bool> {
-    if *budget == 0 {
-        return Ok(false);
-    }
-    *budget -= 1;
-    if !matches!(value.get_type()?, ValueType::Object) {
-        return Ok(true);
-    }
-    if depth >= MAX_JS_DEPTH {
-        return Ok(false);
-    }
-    // SAFETY: the value was just checked to be an object.
-    let obj: Object = unsafe { value.cast() }?;
-    if obj.is_array()? {
-        for i in 0..obj.get_array_length_unchecked()? {
-            if !within_limits(&obj.get_element::<Unknown>(i)?, depth + 1, budget)? {
-                return Ok(false);
-            }
-        }
-    } else if !(obj.is_typedarray()? || obj.is_buffer()? || obj.is_arraybuffer()?) {
-        let names = obj.get_property_names()?;
-        for i in 0..names.get_array_length_unchecked()? {
-            let name = names.get_element::<String>(i)?;
-            if !within_limits(&obj.get_named_property_unchecked::<Unknown>(&name)?, depth + 1, budget)? {
-                return Ok(false);
-            }
-        }
-    }
-    Ok(true)
 }
 
 /// Like [`from_js`] for an optional argument: `undefined` and `null` give the default.
@@ -112,7 +46,7 @@ pub fn from_js_opt<T: DeserializeOwned + Default>(
 ) -> std::result::Result<T, CoreError> {
     match value {
         None => Ok(T::default()),
-        Some(v) if matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null)) => Ok(T::default()),
+        Some(v) if Js::new(env).is_nullish(v.raw()) => Ok(T::default()),
         Some(v) => from_js(env, v, root),
     }
 }
@@ -183,6 +117,17 @@ pub fn settled<'env, V: ToNapiValue>(
     let mut promise = std::ptr::null_mut();
     // SAFETY: `raw` is the live env of this call; the deferred is settled exactly once below.
     unsafe {
+        // The caller's own exception (a getter, a Proxy trap) rejects the promise as it is:
+        // an async export never throws.
+        let mut pending = false;
+        check_status!(sys::napi_is_exception_pending(raw, &mut pending))?;
+        if pending {
+            let mut exception = std::ptr::null_mut();
+            check_status!(sys::napi_get_and_clear_last_exception(raw, &mut exception))?;
+            check_status!(sys::napi_create_promise(raw, &mut deferred, &mut promise))?;
+            check_status!(sys::napi_reject_deferred(raw, deferred, exception))?;
+            return Ok(PromiseRaw::new(raw, promise));
+        }
         check_status!(sys::napi_create_promise(raw, &mut deferred, &mut promise))?;
         match result {
             Ok(value) => {

@@ -3,6 +3,7 @@
 
 mod account;
 mod convert;
+mod js;
 mod messaging;
 mod options;
 mod token;

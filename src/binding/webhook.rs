@@ -3,15 +3,16 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::convert::{from_js, js_error, json_from_js, settled, spawn, ParsedJson, MAX_JS_VALUES};
+use super::convert::{from_js, js_error, settled, spawn, ParsedJson};
+use super::js::{json_number, Failed, Js, Kind};
 use crate::error::Error as CoreError;
 use crate::webhook::{
-    self as core, string_map, SecretsInput, WebhookRequest as CoreRequest, WebhookSecrets as CoreSecrets,
-    SIGNATURE_256_HEADER, SIGNATURE_SHA1_HEADER,
+    self as core, SecretsInput, WebhookRequest as CoreRequest, WebhookSecrets as CoreSecrets, SIGNATURE_256_HEADER,
+    SIGNATURE_SHA1_HEADER,
 };
 
-// Requests are read property by property (the body zero-copy); `WebhookRequest` and
-// `WebhookSecrets` below describe them for index.d.ts. Results are built by the core as one
+// Requests are read property by property, own properties only, the body copied (see
+// `Request`); `WebhookRequest` and `WebhookSecrets` below describe them for index.d.ts. Results are built by the core as one
 // JSON text (`core::verify_to_js_json`) and handed to JavaScript through `JSON.parse`, far
 // cheaper than setting every property through N-API; the `#[napi(object)]` result types
 // below describe that shape for index.d.ts (`WebhookResult` is their union) and are never
@@ -23,15 +24,20 @@ use crate::webhook::{
 pub struct WebhookRequest {
     /// `'GET'` or `'POST'`, any case.
     pub method: String,
-    /// The query parameters (`hub.mode`, `hub.verify_token`, `hub.challenge`).
-    #[napi(ts_type = "Record<string, string | string[] | undefined>")]
+    /// The query parameters (`hub.mode`, `hub.verify_token`, `hub.challenge`): a plain object
+    /// (own properties only), a `Map` or a `URLSearchParams`.
+    #[napi(
+        ts_type = "Record<string, string | string[] | undefined> | Map<string, string | string[]> | URLSearchParams"
+    )]
     pub query: Option<serde_json::Value>,
-    /// The headers, names in any case (`x-hub-signature-256`).
-    #[napi(ts_type = "Record<string, string | string[] | undefined>")]
+    /// The headers, names in any case (`x-hub-signature-256`): a plain object (own properties
+    /// only), a `Map` or a fetch `Headers`.
+    #[napi(ts_type = "Record<string, string | string[] | undefined> | Map<string, string | string[]> | Headers")]
     pub headers: Option<serde_json::Value>,
     /// The RAW body bytes as received (n8n: `this.getRequestObject().rawBody`), never
-    /// re-serialised JSON: the signature covers the exact bytes.
-    #[napi(ts_type = "Buffer | Uint8Array | string")]
+    /// re-serialised JSON: the signature covers the exact bytes. Copied when the call is made
+    /// (at most `maxBodyBytes + 1` bytes), so the caller may reuse or transfer the buffer at once.
+    #[napi(ts_type = "Buffer | Uint8Array | ArrayBufferView | ArrayBuffer | string")]
     pub body: Option<serde_json::Value>,
 }
 
@@ -184,29 +190,14 @@ pub struct WebhookComment {
     pub parent_id: Option<String>,
 }
 
-/// The body, borrowed from the JS Buffer/Uint8Array (no copy) or the bytes of a string.
-enum Body {
-    Absent,
-    Bytes(Uint8Array),
-    Text(Vec<u8>),
-}
-
-impl Body {
-    fn as_slice(&self) -> Option<&[u8]> {
-        match self {
-            Body::Absent => None,
-            Body::Bytes(b) => Some(b),
-            Body::Text(t) => Some(t),
-        }
-    }
-}
-
-/// Everything of a request, owned (so the async variant can move it to another thread).
+/// Everything of a request, owned: the body is a copy, so neither a transfer, a change nor
+/// a worker's exit after the call can reach what is checked and parsed (the signature is
+/// always checked on exactly the bytes that are parsed).
 struct Request {
     method: String,
     query: Vec<(String, Vec<String>)>,
     headers: Vec<(String, Vec<String>)>,
-    body: Body,
+    body: Option<Vec<u8>>,
 }
 
 impl Request {
@@ -216,10 +207,21 @@ impl Request {
             method: self.method.clone(),
             query: self.query.clone(),
             headers: self.headers.clone(),
-            body: self.body.as_slice(),
+            body: self.body.as_deref(),
         };
         core::verify_to_js_json(&req, secrets)
     }
+}
+
+/// The query names the core reads.
+fn is_query_name(name: &str) -> bool {
+    matches!(name, "hub.mode" | "hub.challenge" | "hub.verify_token")
+}
+
+/// The header names the core reads (any case).
+fn is_header_name(name: &str) -> bool {
+    let n = name.trim();
+    n.eq_ignore_ascii_case(SIGNATURE_256_HEADER) || n.eq_ignore_ascii_case(SIGNATURE_SHA1_HEADER)
 }
 
 fn read_request(
@@ -227,106 +229,137 @@ fn read_request(
     request: Unknown,
     secrets: Unknown,
 ) -> std::result::Result<(Request, CoreSecrets), CoreError> {
+    let js = Js::new(env);
     let secrets = CoreSecrets::from_input(from_js::<SecretsInput>(env, secrets, "secrets")?)?;
-    if !matches!(request.get_type(), Ok(ValueType::Object)) {
+    let obj = request.raw();
+    if !matches!(js.kind(obj), Ok(Kind::Object)) {
         return Err(CoreError::invalid("request", "must be an object"));
     }
-    // SAFETY: the value was just checked to be an object.
-    let obj: Object = unsafe { request.cast() }.map_err(|_| CoreError::invalid("request", "must be an object"))?;
-    let prop = |name: &str| obj.get_named_property_unchecked::<Unknown>(name).ok().filter(|v| !is_nullish(v));
-    let method = match prop("method") {
-        Some(v) if matches!(v.get_type(), Ok(ValueType::String)) => {
-            String::from_unknown(v).map_err(|_| CoreError::invalid("request.method", "must be a string"))?
+    let prop = |name: &str| {
+        js.own(obj, name)
+            .map_err(|_| CoreError::invalid(format!("request.{name}"), "cannot be read"))
+            .map(|v| v.filter(|v| !js.is_nullish(*v)))
+    };
+    let method = match prop("method")? {
+        Some(v) if js.kind(v) == Ok(Kind::String) => {
+            js.string(v).map_err(|_| CoreError::invalid("request.method", "cannot be read"))?
         }
         Some(_) => return Err(CoreError::invalid("request.method", "must be a string such as 'GET' or 'POST'")),
         None => return Err(CoreError::invalid("request.method", "is required ('GET' or 'POST')")),
     };
-    let map = |name: &str, read: fn(&str) -> bool| -> std::result::Result<Vec<(String, Vec<String>)>, CoreError> {
-        match prop(name) {
-            None => Ok(Vec::new()),
-            Some(v) if matches!(v.get_type(), Ok(ValueType::Object)) => {
-                if let Some(entries) = string_entries(&v, read) {
-                    return Ok(entries);
-                }
-                let json = json_from_js(env, v, &format!("request.{name}"))?;
-                Ok(string_map(&json))
-            }
-            Some(_) => Err(CoreError::invalid(format!("request.{name}"), "must be an object of strings")),
-        }
+    let query = match prop("query")? {
+        Some(v) => string_pairs(&js, v, "request.query", is_query_name)?,
+        None => Vec::new(),
     };
-    // Only the names the core looks at are read into Rust (see `string_entries`).
-    let query = map("query", |n| matches!(n, "hub.mode" | "hub.challenge" | "hub.verify_token"))?;
-    let headers = map("headers", |n| {
-        let n = n.trim();
-        n.eq_ignore_ascii_case(SIGNATURE_256_HEADER) || n.eq_ignore_ascii_case(SIGNATURE_SHA1_HEADER)
-    })?;
-    let body = match prop("body") {
-        None => Body::Absent,
-        Some(v) if matches!(v.get_type(), Ok(ValueType::String)) => Body::Text(
-            String::from_unknown(v).map_err(|_| CoreError::invalid("request.body", "must be a string"))?.into_bytes(),
-        ),
-        Some(v) if matches!(v.get_type(), Ok(ValueType::Object)) => {
-            // SAFETY: `v` is a live value of this env; a non-Uint8Array gives an Err.
-            match unsafe { Uint8Array::from_napi_value(env.raw(), v.raw()) } {
-                Ok(bytes) => Body::Bytes(bytes),
+    let headers = match prop("headers")? {
+        Some(v) => string_pairs(&js, v, "request.headers", is_header_name)?,
+        None => Vec::new(),
+    };
+    let body = match prop("body")? {
+        None => None,
+        Some(v) if js.kind(v) == Ok(Kind::String) => {
+            Some(js.string(v).map_err(|_| CoreError::invalid("request.body", "cannot be read"))?.into_bytes())
+        }
+        Some(v) if js.kind(v) == Ok(Kind::Object) => {
+            // One byte more than the limit is enough to refuse an oversized body (413).
+            let limit = secrets.max_body_bytes.saturating_add(1);
+            match js.bytes(v, limit) {
+                Ok(Some((bytes, _len))) => Some(bytes),
+                Ok(None) => {
+                    return Err(CoreError::invalid(
+                        "request.body",
+                        "is an already-parsed object: pass the raw body bytes (a Buffer such as n8n's `this.getRequestObject().rawBody`, a Uint8Array, an ArrayBuffer or DataView, or the exact string received); the signature covers the exact bytes",
+                    ))
+                }
                 Err(_) => {
                     return Err(CoreError::invalid(
                         "request.body",
-                        "is an already-parsed object: pass the raw body bytes (a Buffer such as n8n's `this.getRequestObject().rawBody`, or the exact string received); the signature covers the exact bytes",
+                        "cannot be read (a detached or transferred buffer): pass the bytes as received",
                     ))
                 }
             }
         }
-        Some(_) => return Err(CoreError::invalid("request.body", "must be a Buffer, a Uint8Array or a string")),
+        Some(_) => {
+            return Err(CoreError::invalid(
+                "request.body",
+                "must be a Buffer, a Uint8Array, an ArrayBuffer, a DataView or a string",
+            ))
+        }
     };
     Ok((Request { method, query, headers, body }, secrets))
 }
 
-/// The common case of `request.headers`/`request.query`, a plain object whose every value is a
-/// string (as Node gives them), read in one pass: every name and value type is checked, but
-/// only the values of the entries `read` accepts are copied, and the pairs `string_map` would
-/// give for those entries come out, in its order. `None` for anything else (an array, a non-string value, a
-/// read that fails, more values than `json_from_js` accepts): the caller then takes the
-/// general path, which gives the value or the error it always gave.
-fn string_entries(value: &Unknown, read: fn(&str) -> bool) -> Option<Vec<(String, Vec<String>)>> {
-    // SAFETY: the caller checked that the value is an object.
-    let obj: Object = unsafe { value.cast() }.ok()?;
-    if obj.is_array().ok()? || obj.is_typedarray().ok()? || obj.is_buffer().ok()? || obj.is_arraybuffer().ok()? {
-        return None;
+/// `request.headers` or `request.query` as name/values pairs, keeping only the names the
+/// core reads (`wanted`), so no other value is even touched. Accepted: a plain object of
+/// `string | string[]` (own properties only; numbers and booleans count as their text;
+/// other values are skipped, as a query parser's output for unrelated parameters may hold
+/// anything), or a `Map`, `Headers` or `URLSearchParams` (what fetch-style servers hand
+/// over). Names sorted, so that with `X-Hub-Signature-256` and `x-hub-signature-256` both
+/// present the same one wins every time.
+fn string_pairs(
+    js: &Js,
+    value: napi::sys::napi_value,
+    field: &str,
+    wanted: fn(&str) -> bool,
+) -> std::result::Result<Vec<(String, Vec<String>)>, CoreError> {
+    let unreadable = || CoreError::invalid(field, "cannot be read");
+    if js.kind(value) != Ok(Kind::Object) || js.is_array(value).map_err(|_| unreadable())? {
+        return Err(CoreError::invalid(field, "must be an object of strings, a Map, Headers or URLSearchParams"));
     }
-    let names = obj.get_property_names().ok()?;
-    let len = names.get_array_length_unchecked().ok()?;
-    // The object and each value count against `json_from_js`'s budget.
-    if len >= MAX_JS_VALUES {
-        return None;
-    }
-    let mut entries = Vec::new();
-    for i in 0..len {
-        // The value is looked up with the key as JavaScript gave it (no re-encoding of the
-        // name), the same property as by `name` unless the name had to replace an unpaired
-        // surrogate (U+FFFD): then by `name`, as the general path does.
-        let key = names.get_element::<Unknown>(i).ok()?;
-        let name = String::from_unknown(key).ok()?;
-        let v = if name.contains('\u{fffd}') {
-            obj.get_named_property_unchecked::<Unknown>(&name).ok()?
-        } else {
-            obj.get_property::<Unknown, Unknown>(key).ok()?
-        };
-        if !matches!(v.get_type(), Ok(ValueType::String)) {
-            return None;
+    let mut pairs = Vec::new();
+    let mut take = |name: String, v: napi::sys::napi_value| -> std::result::Result<(), CoreError> {
+        if wanted(&name) {
+            let values = texts(js, v).map_err(|_| unreadable())?;
+            if !values.is_empty() {
+                pairs.push((name, values));
+            }
         }
-        if read(&name) {
-            entries.push((name, vec![String::from_unknown(v).ok()?]));
+        Ok(())
+    };
+    let keys = js.own_keys(value).map_err(|_| unreadable())?;
+    // A Map, Headers or URLSearchParams has no own keys; a plain object usually has some.
+    let collection = if keys.is_empty() { js.collection_entries(value).map_err(|_| unreadable())? } else { None };
+    if let Some(entries) = collection {
+        for (k, v) in entries {
+            if js.kind(k) == Ok(Kind::String) {
+                take(js.string(k).map_err(|_| unreadable())?, v)?;
+            }
+        }
+    } else {
+        for key in keys {
+            let name = js.string(key).map_err(|_| unreadable())?;
+            if wanted(&name) {
+                if let Some(v) = js.own(value, &name).map_err(|_| unreadable())? {
+                    take(name, v)?;
+                }
+            }
         }
     }
-    // In the order of the general path's map (names sorted by bytes): the first matching
-    // header wins, so `X-Hub-Signature-256` and `x-hub-signature-256` together pick the same.
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    Some(entries)
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(pairs)
 }
 
-fn is_nullish(v: &Unknown) -> bool {
-    matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null))
+/// A header/query value as texts: a string, number or boolean is one; an array gives its
+/// own elements of those kinds; anything else none.
+fn texts(js: &Js, v: napi::sys::napi_value) -> std::result::Result<Vec<String>, Failed> {
+    let one = |v| -> std::result::Result<Option<String>, Failed> {
+        Ok(match js.kind(v)? {
+            Kind::String => Some(js.string(v)?),
+            Kind::Number => Some(json_number(js.number(v)?).to_string()).filter(|t| t != "null"),
+            Kind::Boolean => Some(js.boolean(v)?.to_string()),
+            _ => None,
+        })
+    };
+    if js.kind(v)? == Kind::Object && js.is_array(v)? {
+        let mut out = Vec::new();
+        for i in 0..js.array_len(v)?.min(1_000) {
+            if let Some(item) = js.own_element(v, i)? {
+                out.extend(one(item)?);
+            }
+        }
+        return Ok(out);
+    }
+    Ok(one(v)?.into_iter().collect())
 }
 
 /// Checks a webhook request from Meta: the `GET` subscription handshake (answers the

@@ -127,7 +127,12 @@ async fn attempt_once(req: &GraphRequest<'_>, opts: &CallOptions) -> Result<RawR
     if let Some(json) = &req.json {
         builder = builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(json.clone());
     }
+    let started = std::sync::atomic::AtomicBool::new(false);
     let exchange = async {
+        // Held until the whole answer is read: at most MAX_CONNECTIONS_PER_HOST requests to
+        // one host at a time; the others queue here, within their timeout.
+        let _permit = host_permit(&req.url).await;
+        started.store(true, std::sync::atomic::Ordering::Relaxed);
         let resp = builder.send().await.map_err(|e| transport_error(req, e))?;
         let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let mut raw = RawResponse {
@@ -152,11 +157,36 @@ async fn attempt_once(req: &GraphRequest<'_>, opts: &CallOptions) -> Result<RawR
     };
     match tokio::time::timeout(opts.timeout, exchange).await {
         Ok(result) => result,
+        Err(_) if !started.load(std::sync::atomic::Ordering::Relaxed) => Err(Error::Transport {
+            kind: TransportKind::Timeout,
+            detail: format!(
+                "{}: still queued after {} ms behind {} requests in flight to this host: not sent",
+                req.describe(),
+                opts.timeout.as_millis(),
+                crate::runtime::MAX_CONNECTIONS_PER_HOST
+            ),
+        }),
         Err(_) => Err(Error::Transport {
             kind: TransportKind::Timeout,
             detail: format!("{}: no complete answer within {} ms", req.describe(), opts.timeout.as_millis()),
         }),
     }
+}
+
+/// A place among the requests in flight to `url`'s host (see
+/// [`crate::runtime::MAX_CONNECTIONS_PER_HOST`]).
+async fn host_permit(url: &Url) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, LazyLock, Mutex};
+    use tokio::sync::Semaphore;
+    static HOSTS: LazyLock<Mutex<HashMap<String, Arc<Semaphore>>>> = LazyLock::new(Default::default);
+    let host =
+        format!("{}://{}:{}", url.scheme(), url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(0));
+    let semaphore = {
+        let mut hosts = HOSTS.lock().unwrap_or_else(|p| p.into_inner());
+        hosts.entry(host).or_insert_with(|| Arc::new(Semaphore::new(crate::runtime::MAX_CONNECTIONS_PER_HOST))).clone()
+    };
+    semaphore.acquire_owned().await.ok()
 }
 
 /// A transport failure, classified, with its text stripped of the URL and every secret.

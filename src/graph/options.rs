@@ -92,6 +92,13 @@ impl CallOptions {
     pub fn now_ms(&self) -> i64 {
         self.now.unwrap_or_else(crate::time::now_ms)
     }
+
+    /// The longest this call may wait for an answer: every attempt its `timeout`
+    /// (`timeoutMs × (maxRetries + 1)`). A call that joins another caller's request in
+    /// flight waits no longer than this.
+    pub fn patience(&self) -> Duration {
+        self.timeout.saturating_mul(self.max_retries.saturating_add(1))
+    }
 }
 
 fn is_api_version(v: &str) -> bool {

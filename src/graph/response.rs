@@ -49,13 +49,20 @@ impl RawResponse {
     }
 }
 
+/// The longest wait reported in `retryAfterMs` / `estimatedTimeToRegainAccessMs`: a server
+/// that asks for more (or for a number past any integer range) is reported as asking for a day.
+pub const MAX_REPORTED_WAIT_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// `Retry-After` in milliseconds: whole seconds (any number of digits; past a day counts as
+/// a day) or an HTTP date against `now_ms` (a date in the past is 0). `None` for anything else.
 pub fn parse_retry_after(value: &str, now_ms: i64) -> Option<u64> {
     let v = value.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(secs.saturating_mul(1000));
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        let ms = v.parse::<u64>().map_or(u64::MAX, |secs| secs.saturating_mul(1000));
+        return Some(ms.min(MAX_REPORTED_WAIT_MS));
     }
     let at = chrono::DateTime::parse_from_rfc2822(v).ok()?.timestamp_millis();
-    Some(at.saturating_sub(now_ms).max(0) as u64)
+    Some((at.saturating_sub(now_ms).max(0) as u64).min(MAX_REPORTED_WAIT_MS))
 }
 
 fn number(v: &serde_json::Value) -> Option<f64> {
@@ -90,8 +97,9 @@ pub fn parse_usage(app: Option<&str>, business: Option<&str>) -> Usage {
             }
         }
     }
-    usage.estimated_time_to_regain_access_ms =
-        regain_minutes.filter(|m| m.is_finite() && *m >= 0.0).map(|m| (m * 60_000.0).round() as u64);
+    usage.estimated_time_to_regain_access_ms = regain_minutes
+        .filter(|m| !m.is_nan() && *m >= 0.0)
+        .map(|m| (m * 60_000.0).min(MAX_REPORTED_WAIT_MS as f64).round() as u64);
     usage
 }
 
@@ -119,17 +127,28 @@ struct WireGraphError {
     error_user_msg: Option<String>,
 }
 
+/// The most characters of one server text kept in an error.
+const MAX_SERVER_TEXT_CHARS: usize = 2_000;
+
+fn shorten(text: String) -> String {
+    match text.char_indices().nth(MAX_SERVER_TEXT_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
 /// The Graph error object of a body, when it has one.
 pub fn parse_graph_error(body: &[u8], secrets: &[&Secret]) -> Option<GraphErrorInfo> {
     let env: ErrorEnvelope = serde_json::from_slice(body).ok()?;
     let e = env.error;
-    let clean = |s: Option<String>| s.map(|s| redact(&s, secrets));
+    // Every field is server text: scrubbed of the call's secrets, then cut to a sane length.
+    let clean = |s: Option<String>| s.map(|s| shorten(redact(&s, secrets)));
     Some(GraphErrorInfo {
         message: clean(e.message).unwrap_or_default(),
-        kind: e.kind,
+        kind: clean(e.kind),
         code: e.code,
         subcode: e.error_subcode,
-        fbtrace_id: e.fbtrace_id,
+        fbtrace_id: clean(e.fbtrace_id),
         is_transient: e.is_transient.unwrap_or(false),
         user_title: clean(e.error_user_title),
         user_message: clean(e.error_user_msg),
@@ -175,7 +194,7 @@ pub fn interpret<T: DeserializeOwned>(resp: &RawResponse, now_ms: i64, secrets: 
         Error::bad_response(Some(status), format!("{what}{}", content_type_hint(resp, secrets)))
     })?;
     serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
+        let path = shorten(redact(&e.path().to_string(), secrets));
         Error::bad_response(Some(status), format!("the answer does not have the documented shape (at `{path}`)"))
     })
 }

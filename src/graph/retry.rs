@@ -43,10 +43,13 @@ pub fn next_step(err: &Error, attempt: u32, max_retries: u32, idem: Idempotence,
     if !retryable {
         return Next::Fail;
     }
+    // A server's wait is honoured up to 30 s, but never shorter than the backoff: a
+    // `Retry-After: 0` or a date in the past must not turn retries into a tight loop.
+    let backoff = backoff(attempt, jitter);
     match err.retry_after_ms() {
         Some(ms) if ms > MAX_HONOURED_WAIT_MS => Next::Fail,
-        Some(ms) => Next::RetryAfter(Duration::from_millis(ms)),
-        None => Next::RetryAfter(backoff(attempt, jitter)),
+        Some(ms) => Next::RetryAfter(Duration::from_millis(ms).max(backoff)),
+        None => Next::RetryAfter(backoff),
     }
 }
 
@@ -109,6 +112,12 @@ mod tests {
         assert_eq!(next_step(&graph(4, None), 2, 2, Idempotence::Repeatable, 0.0), Next::Fail);
         assert_eq!(next_step(&graph(4, None), 0, 0, Idempotence::Repeatable, 0.0), Next::Fail);
         assert_eq!(backoff(0, 0.0), Duration::from_millis(100));
+        // A zero or past wait still backs off; a huge one fails at once.
+        assert_eq!(
+            next_step(&graph(4, Some(0)), 1, 2, Idempotence::Repeatable, 0.0),
+            Next::RetryAfter(backoff(1, 0.0))
+        );
+        assert_eq!(next_step(&graph(4, Some(u64::MAX)), 0, 2, Idempotence::Repeatable, 0.0), Next::Fail);
         assert_eq!(backoff(1, 0.999_999), Duration::from_millis(399));
         assert_eq!(backoff(30, 1.0), Duration::from_millis(5_000));
     }

@@ -7,7 +7,6 @@
 
 use crate::error::Error;
 use crate::graph::LoginType;
-use crate::secret::Secret;
 
 use super::content;
 use super::model::{ReactionInput, Recipient, SendRequest};
@@ -17,9 +16,9 @@ use super::wire::{
 
 /// Checks a send request and builds its wire body; the first rule broken is the error.
 pub fn prepare(req: &SendRequest) -> Result<PreparedSend, Error> {
-    access_token(&req.access_token)?;
-    if req.app_secret.as_ref().is_some_and(Secret::is_empty) {
-        return Err(Error::invalid("appSecret", "must not be empty when given"));
+    crate::secret::require_token(&req.access_token, "accessToken")?;
+    if let Some(app_secret) = &req.app_secret {
+        crate::secret::require_present(app_secret, "appSecret")?;
     }
     let account_id = account_id(req.account_id.as_deref())?;
     let recipient = recipient(&req.recipient).map_err(|e| e.within("recipient"))?;
@@ -43,17 +42,6 @@ pub fn prepare(req: &SendRequest) -> Result<PreparedSend, Error> {
         account_id,
         body: WireBody { recipient, messaging_type, tag, content },
     })
-}
-
-/// Non-empty, and printable ASCII without spaces: it goes into the `Authorization` header.
-fn access_token(token: &Secret) -> Result<(), Error> {
-    if token.is_empty() {
-        return Err(Error::invalid("accessToken", "is required"));
-    }
-    if !token.expose().bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::invalid("accessToken", "must be printable ASCII without spaces or line breaks"));
-    }
-    Ok(())
 }
 
 /// `"me"` (the default) or ASCII digits: the id goes into the URL path, so nothing else passes.

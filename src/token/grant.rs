@@ -45,17 +45,10 @@ struct WireGrant {
     expires_in: u64,
 }
 
-fn require(secret: &Secret, field: &str) -> Result<(), Error> {
-    if secret.expose().trim().is_empty() {
-        return Err(Error::invalid(field, "must be a non-empty string"));
-    }
-    Ok(())
-}
-
 /// Exchanges a short-lived OAuth token for a long-lived one (about 60 days).
 pub async fn exchange(req: &ExchangeRequest, opts: &CallOptions) -> Result<TokenGrant, Error> {
-    require(&req.access_token, "accessToken")?;
-    require(&req.client_secret, "clientSecret")?;
+    crate::secret::require_token(&req.access_token, "accessToken")?;
+    crate::secret::require_present(&req.client_secret, "clientSecret")?;
     let login_type = LoginType::resolve(req.login_type, &req.access_token);
     let url = match login_type {
         LoginType::Instagram => opts.instagram_url.join(
@@ -95,7 +88,7 @@ pub async fn exchange(req: &ExchangeRequest, opts: &CallOptions) -> Result<Token
 
 /// Refreshes a long-lived Instagram-login token (at least 24 h old, not expired).
 pub async fn refresh(req: &RefreshRequest, opts: &CallOptions) -> Result<TokenGrant, Error> {
-    require(&req.access_token, "accessToken")?;
+    crate::secret::require_token(&req.access_token, "accessToken")?;
     if LoginType::resolve(None, &req.access_token) == LoginType::Facebook {
         return Err(Error::invalid(
             "accessToken",
@@ -123,22 +116,54 @@ async fn call(request: &GraphRequest<'_>, login_type: LoginType, opts: &CallOpti
     grant_from_wire(answer.body, issued_at, login_type)
 }
 
+/// The shortest lifetime a granted token may have: Meta grants about 60 days; a token that
+/// expires within the default expiry skew (5 min) would be expired as soon as it is stored.
+pub const MIN_GRANT_LIFETIME_S: u64 = 300;
+
+/// Checks a token answer before anything can replace a stored token: the token must be a
+/// non-blank string that fits in an `Authorization` header, and its lifetime plausible.
 fn grant_from_wire(w: WireGrant, issued_at: i64, login_type: LoginType) -> Result<TokenGrant, Error> {
-    if w.access_token.is_empty() {
+    if w.access_token.trim().is_empty() {
         return Err(Error::bad_response(Some(200), "the answer has an empty access_token"));
     }
-    let expires_in_ms = i64::try_from(w.expires_in).ok().and_then(|s| s.checked_mul(1000));
-    let expires_at = expires_in_ms
-        .and_then(|ms| issued_at.checked_add(ms))
-        .ok_or_else(|| Error::bad_response(Some(200), "expires_in is out of range"))?;
-    Ok(TokenGrant {
+    if !crate::secret::is_header_token(&w.access_token) {
+        return Err(Error::bad_response(
+            Some(200),
+            "the answer's access_token is not a usable token (it holds spaces, control or non-ASCII characters)",
+        ));
+    }
+    if w.expires_in < MIN_GRANT_LIFETIME_S {
+        return Err(Error::bad_response(
+            Some(200),
+            format!(
+                "the answer's expires_in ({} s) is shorter than {MIN_GRANT_LIFETIME_S} s: not a long-lived token",
+                w.expires_in
+            ),
+        ));
+    }
+    let grant = TokenGrant {
         access_token: Secret::new(w.access_token),
         token_type: w.token_type.unwrap_or_else(|| "bearer".to_string()),
         expires_in: w.expires_in,
-        expires_at,
+        expires_at: 0,
         issued_at,
         login_type,
-    })
+    };
+    grant.issued(issued_at)
+}
+
+impl TokenGrant {
+    /// The same grant as received at `issued_at` (epoch ms): a caller that shared another
+    /// caller's request sees it in its own clock (`options.now`).
+    pub fn issued(mut self, issued_at: i64) -> Result<TokenGrant, Error> {
+        let expires_in_ms = i64::try_from(self.expires_in).ok().and_then(|s| s.checked_mul(1000));
+        self.expires_at = expires_in_ms
+            .and_then(|ms| issued_at.checked_add(ms))
+            .filter(|at| *at <= 8_640_000_000_000_000)
+            .ok_or_else(|| Error::bad_response(Some(200), "expires_in is out of range"))?;
+        self.issued_at = issued_at;
+        Ok(self)
+    }
 }
 
 #[cfg(test)]
@@ -152,6 +177,32 @@ mod tests {
         assert_eq!(g.expires_at, 1_000 + 5_183_944_000);
         assert_eq!(g.token_type, "bearer");
         assert!(!format!("{g:?}").contains("IGAAx"));
+        let again = g.clone().issued(5_000).unwrap();
+        assert_eq!((again.issued_at, again.expires_at), (5_000, 5_000 + 5_183_944_000));
+    }
+
+    #[test]
+    fn implausible_answers_are_bad_responses() {
+        let bad = |token: &str, expires_in: u64| {
+            let w = WireGrant { access_token: token.into(), token_type: None, expires_in };
+            grant_from_wire(w, 1_000, LoginType::Instagram).unwrap_err()
+        };
+        for (token, expires_in) in [
+            ("IGAAok", 0),
+            ("IGAAok", 1),
+            ("IGAAok", 120),
+            ("IGAAok", MIN_GRANT_LIFETIME_S - 1),
+            ("   ", 5_183_944),
+            ("", 5_183_944),
+            ("IGAA\r\nX-Evil: 1", 5_183_944),
+            ("IGAA tok", 5_183_944),
+            ("IGAAtök", 5_183_944),
+            ("IGAAok", u64::MAX),
+        ] {
+            let e = bad(token, expires_in);
+            assert_eq!(e.code(), crate::error::ErrorCode::BadResponse, "{token:?} {expires_in}");
+            assert!(!e.to_string().contains("IGAA"), "{e}");
+        }
     }
 
     #[tokio::test]

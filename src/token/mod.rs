@@ -1,6 +1,8 @@
 //! The token lifecycle: the pure policy, the exchange/refresh calls, and
 //! `preAuthenticate` carrying the policy out (with single flight).
 
+#[cfg(test)]
+mod answer_proptests;
 mod grant;
 mod policy;
 mod preauth;

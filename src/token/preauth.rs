@@ -50,18 +50,41 @@ type SharedGrant = Shared<BoxFuture<'static, Result<TokenGrant, Error>>>;
 static IN_FLIGHT: LazyLock<Mutex<HashMap<[u8; 32], SharedGrant>>> = LazyLock::new(Default::default);
 
 /// Runs `call` unless an identical call (same `key`) is already running, in which case its
-/// result is shared.
+/// result is shared. A caller that joins a running call waits at most `patience` (its own
+/// limits, not the first caller's): past it, a `TIMEOUT` for this caller alone while the
+/// shared request goes on for the others.
 async fn single_flight(
     key: [u8; 32],
+    patience: std::time::Duration,
     call: impl FnOnce() -> BoxFuture<'static, Result<TokenGrant, Error>>,
 ) -> Result<TokenGrant, Error> {
-    let shared = {
+    let (shared, joined) = {
         let mut map = IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(key).or_insert_with(|| call().shared()).clone()
+        match map.get(&key) {
+            Some(running) => (running.clone(), true),
+            None => {
+                let fresh = call().shared();
+                map.insert(key, fresh.clone());
+                (fresh, false)
+            }
+        }
     };
-    let result = shared.clone().await;
+    let result = if joined {
+        match tokio::time::timeout(patience, shared.clone()).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Transport {
+                kind: crate::error::TransportKind::Timeout,
+                detail: format!(
+                    "the token request this call joined gave no answer within this call's limit ({} ms)",
+                    patience.as_millis()
+                ),
+            }),
+        }
+    } else {
+        shared.clone().await
+    };
     let mut map = IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner());
-    if map.get(&key).is_some_and(|s| s.ptr_eq(&shared)) {
+    if map.get(&key).is_some_and(|s| s.ptr_eq(&shared)) && shared.peek().is_some() {
         map.remove(&key);
     }
     result
@@ -119,6 +142,9 @@ pub async fn pre_authenticate(
     opts: CallOptions,
 ) -> Result<PreAuthResult, Error> {
     let now = opts.now_ms();
+    let secrets: Vec<Secret> =
+        [&state.stored, &state.oauth, &state.client_secret].into_iter().flatten().cloned().collect();
+    let warning = |what: &str, e: &Error| warning(what, e, &secrets);
     let unchanged = |action, warning| unchanged(&state, action, warning);
     match plan(&state, &policy, now) {
         Step::Settled(outcome) => outcome,
@@ -147,7 +173,10 @@ pub async fn pre_authenticate(
                 &opts.api_version,
             ]);
             let call_opts = opts.clone();
-            let result = single_flight(key, move || async move { exchange(&req, &call_opts).await }.boxed()).await;
+            let result =
+                single_flight(key, opts.patience(), move || async move { exchange(&req, &call_opts).await }.boxed())
+                    .await
+                    .and_then(|grant| usable(grant, &state, &policy, &opts, false));
             match result {
                 Ok(grant) => Ok(from_grant(&state, PreAuthAction::Exchanged, grant, Some(oauth.fingerprint()))),
                 Err(e) if e.code() != ErrorCode::InvalidArgument && state.stored_is_valid(&policy, now) => {
@@ -168,7 +197,10 @@ pub async fn pre_authenticate(
             let key = flight_key(&["refresh", stored.expose(), opts.instagram_url.as_str()]);
             let req = RefreshRequest { access_token: stored };
             let call_opts = opts.clone();
-            let result = single_flight(key, move || async move { refresh(&req, &call_opts).await }.boxed()).await;
+            let result =
+                single_flight(key, opts.patience(), move || async move { refresh(&req, &call_opts).await }.boxed())
+                    .await
+                    .and_then(|grant| usable(grant, &state, &policy, &opts, true));
             match result {
                 Ok(grant) => {
                     let fp = state.source_fingerprint.clone();
@@ -205,7 +237,44 @@ fn from_grant(
     }
 }
 
-/// Why a kept token was kept. Error texts hold no secrets (they are redacted at the source).
-fn warning(what: &str, e: &Error) -> String {
-    format!("{what} failed ({}: {e}); the stored token is still valid and was kept", e.code())
+/// Why a kept token was kept, scrubbed of every secret of the credential (error texts are
+/// already redacted at the source; this covers what one call could not know).
+fn warning(what: &str, e: &Error, secrets: &[Secret]) -> String {
+    let text = format!("{what} failed ({}: {e}); the stored token is still valid and was kept", e.code());
+    crate::secret::redact(&text, &secrets.iter().collect::<Vec<_>>())
+}
+
+/// A granted token as this caller sees it (its own clock), checked against this caller's
+/// policy before it can replace anything: it must outlive the expiry skew, and a refresh must
+/// not shorten the stored token's life. Anything else is `BAD_RESPONSE`, so that a valid
+/// stored token is kept.
+fn usable(
+    grant: TokenGrant,
+    state: &TokenState,
+    policy: &TokenPolicy,
+    opts: &CallOptions,
+    is_refresh: bool,
+) -> Result<TokenGrant, Error> {
+    let now = opts.now_ms();
+    let grant = grant.issued(now)?;
+    if grant.expires_at.saturating_sub(policy.expiry_skew_ms) <= now {
+        return Err(Error::bad_response(
+            Some(200),
+            format!(
+                "the granted token's lifetime ({} s) is within the expiry skew ({} ms): it would be expired at once",
+                grant.expires_in, policy.expiry_skew_ms
+            ),
+        ));
+    }
+    if is_refresh {
+        if let Some(stored_at) = state.expires_at {
+            if grant.expires_at < stored_at {
+                return Err(Error::bad_response(
+                    Some(200),
+                    "the refreshed token would expire before the stored one: not taken",
+                ));
+            }
+        }
+    }
+    Ok(grant)
 }

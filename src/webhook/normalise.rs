@@ -124,7 +124,56 @@ impl serde_json::ser::Formatter for AsciiFormatter {
 }
 
 fn parse(body: &[u8]) -> Result<Value, Malformed> {
-    serde_json::from_slice(body).map_err(|e| Malformed(format!("the body is not valid JSON ({e})")))
+    let body = mend_lone_surrogates(body);
+    serde_json::from_slice(&body).map_err(|e| Malformed(format!("the body is not valid JSON ({e})")))
+}
+
+/// The body with every escaped lone surrogate (`\ud83d` without its pair: a cut-off emoji,
+/// which `JSON.parse` accepts and serde_json refuses) written as `\ufffd`, U+FFFD. Same
+/// length, so nothing else moves; a body without one is returned as it is. Only escapes
+/// inside strings are touched (`\\ud83d` is a backslash and text), and the signature has
+/// already been checked on the bytes as received: this is a fixed, deterministic reading of
+/// exactly those bytes, so redeliveries keep their event ids.
+pub(crate) fn mend_lone_surrogates(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    fn unit(b: &[u8], at: usize) -> Option<u16> {
+        let hex = b.get(at..at + 4)?;
+        u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
+    }
+    let is_escape_u = |b: &[u8], at: usize| b.get(at) == Some(&b'\\') && b.get(at + 1) == Some(&b'u');
+    let mut out: Option<Vec<u8>> = None;
+    let (mut i, mut in_string) = (0, false);
+    while i < body.len() {
+        match body[i] {
+            b'"' => in_string = !in_string,
+            b'\\' if in_string => {
+                if body.get(i + 1) == Some(&b'u') {
+                    if let Some(u) = unit(body, i + 2) {
+                        let paired = (0xD800..0xDC00).contains(&u)
+                            && is_escape_u(body, i + 6)
+                            && unit(body, i + 8).is_some_and(|l| (0xDC00..0xE000).contains(&l));
+                        if paired {
+                            i += 12;
+                            continue;
+                        }
+                        if (0xD800..0xE000).contains(&u) {
+                            let buf = out.get_or_insert_with(|| body.to_vec());
+                            buf[i + 2..i + 6].copy_from_slice(b"fffd");
+                        }
+                    }
+                    i += 6;
+                    continue;
+                }
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    match out {
+        Some(mended) => std::borrow::Cow::Owned(mended),
+        None => std::borrow::Cow::Borrowed(body),
+    }
 }
 
 /// The top-level `object` and `entry[]`, or why the body is not a webhook payload.

@@ -94,3 +94,27 @@ fn deep_nesting_is_refused_as_malformed_not_a_stack_overflow() {
     body.push_str("]}]}");
     assert_eq!(events_of(body.as_bytes()).len(), 1);
 }
+
+#[test]
+fn a_lone_surrogate_is_read_as_u_fffd_not_refused() {
+    let item = |text: &str| {
+        format!(
+            r#"{{"object":"instagram","entry":[{{"id":"1","time":1,"messaging":[{{"sender":{{"id":"2"}},"recipient":{{"id":"1"}},"timestamp":1,"message":{{"mid":"m","text":"{text}"}}}}]}}]}}"#
+        )
+    };
+    // A cut-off emoji (high surrogate alone), a low one alone, both at the end of the text.
+    for (text, want) in [
+        (r"hi \ud83d", "hi \u{fffd}"),
+        (r"\ude00 x", "\u{fffd} x"),
+        (r"ok \ud83d\ude00", "ok \u{1f600}"),
+        (r"\\ud83d", r"\ud83d"),
+        (r"\ud83d\ud83d\ude00", "\u{fffd}\u{1f600}"),
+    ] {
+        let events = events_of(item(text).as_bytes());
+        assert_eq!(events[0].text.as_deref(), Some(want), "{text}");
+    }
+    // The same body twice gives the same id (redeliveries deduplicate).
+    let a = events_of(item(r"hi \ud83d").as_bytes());
+    let b = events_of(item(r"hi \ud83d").as_bytes());
+    assert_eq!(a[0].id, b[0].id);
+}
