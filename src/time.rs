@@ -13,18 +13,22 @@ pub enum TimeInput {
     Text(String),
 }
 
-/// Numbers below this are epoch seconds (10^11 s is the year 5138; 10^11 ms is 1973).
-const SECONDS_BELOW: f64 = 1e11;
+/// Numbers below this are epoch seconds (10^11 s is the year 5138; 10^11 ms is March 1973),
+/// in every time the API reads: a caller's input or a webhook's `time`/`timestamp`.
+pub const SECONDS_BELOW: i64 = 100_000_000_000;
+
+/// The latest time accepted, in epoch ms: 8.64e15, JavaScript's largest `Date`.
+pub const MAX_TIME_MS: i64 = 8_640_000_000_000_000;
 
 impl TimeInput {
     /// Epoch milliseconds, or `INVALID_ARGUMENT` naming `field`.
     pub fn to_epoch_ms(&self, field: &str) -> Result<i64, Error> {
         match self {
             TimeInput::Number(n) => {
-                if !n.is_finite() || *n < 0.0 || *n > 8.64e15 {
+                if !n.is_finite() || *n < 0.0 || *n > MAX_TIME_MS as f64 {
                     return Err(Error::invalid(field, "must be a finite, non-negative time"));
                 }
-                let ms = if *n < SECONDS_BELOW { n * 1000.0 } else { *n };
+                let ms = if *n < SECONDS_BELOW as f64 { n * 1000.0 } else { *n };
                 Ok(ms.round() as i64)
             }
             TimeInput::Text(s) => {

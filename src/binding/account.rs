@@ -3,11 +3,10 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::convert::{from_js, settled, spawn};
-use super::options::call_options;
+use super::convert::{settled, spawn};
+use super::options::request_and_options;
 use super::token::LoginType;
 use crate::account::{self as core, AccountRequest};
-use crate::error::Error as CoreError;
 
 /// An Instagram professional account reachable with a token.
 #[napi(object)]
@@ -55,8 +54,7 @@ pub fn get_account<'env>(
     req: Unknown,
     options: Option<Unknown>,
 ) -> Result<PromiseRaw<'env, Vec<InstagramAccount>>> {
-    let input = (|| Ok::<_, CoreError>((from_js::<AccountRequest>(env, req, "req")?, call_options(env, options)?)))();
-    match input {
+    match request_and_options::<AccountRequest>(env, req, options) {
         Err(e) => settled(env, Err(e)),
         Ok((req, opts)) => spawn(env, async move { core::get_account(&req, &opts).await }, |accounts| {
             accounts.into_iter().map(InstagramAccount::from).collect::<Vec<_>>()

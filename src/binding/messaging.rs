@@ -3,9 +3,8 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::convert::{from_js, settled, spawn};
-use super::options::call_options;
-use crate::error::Error as CoreError;
+use super::convert::{settled, spawn};
+use super::options::request_and_options;
 use crate::graph::Usage;
 use crate::messaging::{self as core, SendRequest as CoreSendRequest};
 
@@ -222,8 +221,7 @@ pub fn send_message<'env>(
     req: Unknown,
     options: Option<Unknown>,
 ) -> Result<PromiseRaw<'env, SendResult>> {
-    let input = (|| Ok::<_, CoreError>((from_js::<CoreSendRequest>(env, req, "req")?, call_options(env, options)?)))();
-    match input {
+    match request_and_options::<CoreSendRequest>(env, req, options) {
         Err(e) => settled(env, Err(e)),
         Ok((req, opts)) => spawn(env, async move { core::send_message(&req, &opts).await }, SendResult::from),
     }

@@ -41,6 +41,15 @@ pub struct TokenPolicy {
     pub expiry_skew_ms: Option<f64>,
 }
 
+/// The request and the optional `options` of a networked export, or the first input error.
+pub fn request_and_options<T: serde::de::DeserializeOwned>(
+    env: &Env,
+    req: Unknown,
+    options: Option<Unknown>,
+) -> std::result::Result<(T, CoreCallOptions), CoreError> {
+    Ok((super::convert::from_js::<T>(env, req, "req")?, call_options(env, options)?))
+}
+
 /// Reads the optional `options` argument.
 pub fn call_options(env: &Env, value: Option<Unknown>) -> std::result::Result<CoreCallOptions, CoreError> {
     let input: CallOptionsInput = from_js_opt(env, value, "options")?;

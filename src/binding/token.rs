@@ -4,7 +4,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use super::convert::{from_js, js_error, ms, settled, spawn};
-use super::options::{call_options, call_options_and_policy};
+use super::options::{call_options_and_policy, request_and_options};
 use crate::error::Error as CoreError;
 use crate::token::{self as core, CredentialInput, ExchangeRequest, RefreshRequest, TokenState};
 
@@ -86,8 +86,7 @@ pub fn exchange_token<'env>(
     req: Unknown,
     options: Option<Unknown>,
 ) -> Result<PromiseRaw<'env, TokenGrant>> {
-    let input = (|| Ok::<_, CoreError>((from_js::<ExchangeRequest>(env, req, "req")?, call_options(env, options)?)))();
-    match input {
+    match request_and_options::<ExchangeRequest>(env, req, options) {
         Err(e) => settled(env, Err(e)),
         Ok((req, opts)) => spawn(env, async move { core::exchange(&req, &opts).await }, TokenGrant::from),
     }
@@ -102,8 +101,7 @@ pub fn refresh_token<'env>(
     req: Unknown,
     options: Option<Unknown>,
 ) -> Result<PromiseRaw<'env, TokenGrant>> {
-    let input = (|| Ok::<_, CoreError>((from_js::<RefreshRequest>(env, req, "req")?, call_options(env, options)?)))();
-    match input {
+    match request_and_options::<RefreshRequest>(env, req, options) {
         Err(e) => settled(env, Err(e)),
         Ok((req, opts)) => spawn(env, async move { core::refresh(&req, &opts).await }, TokenGrant::from),
     }
@@ -185,6 +183,17 @@ impl From<core::PreAuthResult> for PreAuthResult {
     }
 }
 
+/// The checked credential and `options` (`CallOptions & TokenPolicy`) of the token hooks.
+fn credentials_and_options(
+    env: &Env,
+    credentials: Unknown,
+    options: Option<Unknown>,
+) -> std::result::Result<(TokenState, crate::token::TokenPolicy, crate::graph::CallOptions), CoreError> {
+    let c: CredentialInput = from_js(env, credentials, "credentials")?;
+    let (opts, policy) = call_options_and_policy(env, options)?;
+    Ok((TokenState::from_input(&c)?, policy, opts))
+}
+
 /// The n8n credential hook: exchanges a new OAuth token, refreshes a token that is inside
 /// its refresh window, keeps a valid token when a refresh fails, and returns the fields to
 /// persist. Concurrent calls for the same token share one network request.
@@ -197,12 +206,7 @@ pub fn pre_authenticate<'env>(
     credentials: Unknown,
     options: Option<Unknown>,
 ) -> Result<PromiseRaw<'env, PreAuthResult>> {
-    let input = (|| {
-        let c: CredentialInput = from_js(env, credentials, "credentials")?;
-        let (opts, policy) = call_options_and_policy(env, options)?;
-        Ok::<_, CoreError>((TokenState::from_input(&c)?, policy, opts))
-    })();
-    let (state, policy, opts) = match input {
+    let (state, policy, opts) = match credentials_and_options(env, credentials, options) {
         Ok(input) => input,
         Err(e) => return settled(env, Err(e)),
     };
@@ -230,11 +234,8 @@ pub struct TokenStatus {
 /// Throws `INVALID_ARGUMENT` when there is no token at all.
 #[napi(catch_unwind, ts_args_type = "credentials: CredentialState, options?: CallOptions & TokenPolicy")]
 pub fn token_status(env: &Env, credentials: Unknown, options: Option<Unknown>) -> Result<TokenStatus> {
-    let status = (|| {
-        let c: CredentialInput = from_js(env, credentials, "credentials")?;
-        let (opts, policy) = call_options_and_policy(env, options)?;
-        core::decide(&TokenState::from_input(&c)?, &policy, opts.now_ms())
-    })();
+    let status = credentials_and_options(env, credentials, options)
+        .and_then(|(state, policy, opts)| core::decide(&state, &policy, opts.now_ms()));
     match status {
         Ok(d) => Ok(TokenStatus {
             next: d.next.as_str().to_string(),

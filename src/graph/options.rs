@@ -17,8 +17,7 @@ pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Upper bounds that keep a typo from turning into a call that never ends.
 const MAX_TIMEOUT_MS: f64 = 600_000.0;
 const MAX_RETRIES: f64 = 10.0;
-/// The latest `now` accepted: 8.64e15 ms, JavaScript's largest `Date`.
-const MAX_NOW_MS: f64 = 8.64e15;
+use crate::time::MAX_TIME_MS;
 
 /// `CallOptions` exactly as JavaScript gives it.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -75,7 +74,7 @@ impl CallOptions {
             None => None,
             // The same range as every other time input (up to the year 275760): beyond
             // it the time arithmetic of the token decision would overflow.
-            Some(n) if n.is_finite() && (0.0..=MAX_NOW_MS).contains(&n) => Some(n.round() as i64),
+            Some(n) if n.is_finite() && (0.0..=MAX_TIME_MS as f64).contains(&n) => Some(n.round() as i64),
             Some(_) => return Err(Error::invalid("options.now", "must be epoch milliseconds")),
         };
         Ok(CallOptions {
@@ -112,7 +111,7 @@ fn is_api_version(v: &str) -> bool {
 /// A checked base URL: `https://…`, or `http://` to a loopback host only; no query, no
 /// fragment, no credentials; a trailing `/` dropped.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BaseUrl(String);
+pub struct BaseUrl(Url);
 
 impl BaseUrl {
     pub fn parse(text: &str, field: &str) -> Result<Self, Error> {
@@ -137,21 +136,27 @@ impl BaseUrl {
         if url.query().is_some() || url.fragment().is_some() {
             return Err(Error::invalid(field, "must not contain a query or a fragment"));
         }
-        let mut s = url.as_str().to_string();
-        while s.ends_with('/') {
-            s.pop();
+        let mut url = url;
+        if let Ok(mut path) = url.path_segments_mut() {
+            // A trailing `/` (or several) is ignored: never `//` in a joined path.
+            path.pop_if_empty();
         }
-        Ok(BaseUrl(s))
+        while url.path().len() > 1 && url.path().ends_with('/') {
+            let trimmed = url.path().trim_end_matches('/').to_string();
+            url.set_path(&trimmed);
+        }
+        Ok(BaseUrl(url))
     }
 
+    /// The base as text, without a trailing `/`.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str().trim_end_matches('/')
     }
 
     /// The URL of `segments` below this base, each segment percent-encoded, with the
     /// given query pairs.
     pub fn join(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
-        let mut url = Url::parse(&self.0).expect("a BaseUrl always parses");
+        let mut url = self.0.clone();
         if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty();
             path.extend(segments);
@@ -165,7 +170,7 @@ impl BaseUrl {
     /// True when `url` has this base's scheme, host and port (paging links must not
     /// lead the token anywhere else).
     pub fn same_origin(&self, url: &Url) -> bool {
-        Url::parse(&self.0).is_ok_and(|b| b.origin() == url.origin())
+        self.0.origin() == url.origin()
     }
 }
 

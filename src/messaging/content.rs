@@ -3,9 +3,9 @@
 
 use crate::error::Error;
 
+use super::check::{bytes, chars, http_url, list};
 use super::model::{AttachmentInput, Button, ButtonTemplate, GenericTemplate, OutgoingMessage};
 use super::model::{QuickReply, TemplateElement};
-use super::validate::{bytes, chars, http_url, list};
 use super::wire::{
     DefaultAction, MediaSharePayload, MediaSource, QuickReplyContent, TemplatePayload, WireAttachment, WireButton,
     WireElement, WireMessage, WireQuickReply,

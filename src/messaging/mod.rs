@@ -21,6 +21,7 @@
 //!   characters are refused rather than silently stripped.
 //! - Unknown request fields are ignored; `null` counts as absent for optional fields.
 
+mod check;
 mod content;
 pub mod model;
 mod send;

@@ -159,7 +159,7 @@ impl TokenGrant {
         let expires_in_ms = i64::try_from(self.expires_in).ok().and_then(|s| s.checked_mul(1000));
         self.expires_at = expires_in_ms
             .and_then(|ms| issued_at.checked_add(ms))
-            .filter(|at| *at <= 8_640_000_000_000_000)
+            .filter(|at| *at <= crate::time::MAX_TIME_MS)
             .ok_or_else(|| Error::bad_response(Some(200), "expires_in is out of range"))?;
         self.issued_at = issued_at;
         Ok(self)

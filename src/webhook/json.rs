@@ -2,9 +2,7 @@
 
 use serde_json::Value;
 
-/// Below this, an epoch number is taken as seconds (API.md, Conventions): 10^11 ms is
-/// March 1973, 10^11 s is the year 5138.
-const SECONDS_BELOW: i64 = 100_000_000_000;
+use crate::time::SECONDS_BELOW;
 
 /// A Graph ID as a string, whether Meta sent it as a JSON string or as a bare integer.
 ///
