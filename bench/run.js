@@ -10,7 +10,11 @@
 // The release addon is built into bench/.work (gitignored), never over the debug build in the
 // repository root that the tests load. Every comparison first checks that both sides give the
 // same output, then runs them alternately (order rotating) for several rounds, and reports
-// median, min and max per side. Writes bench/RESULTS.md, bench/results.json and
+// median, min and max per side. The webhook workloads have two JS peers: a plain one that
+// computes no event ids (bench/peers/webhook.js) and a complete one that does the whole job of
+// verifyWebhookSync, ids included (bench/peers/webhook-complete.js; first checked equal to the
+// addon on every fixture, workload and request case by bench/lib/peer-check.js); issue #12's
+// targets are against the complete one. Writes bench/RESULTS.md, bench/results.json and
 // bench/throughput.png from the numbers of this run. Nothing here asserts a timing.
 
 const fs = require('node:fs')
@@ -30,10 +34,12 @@ const { alternate, gc } = require('./lib/measure')
 const { percentile, summary, median, si } = require('./lib/stats')
 const { workloads, signedRequest, APP_SECRET } = require('./lib/workloads')
 const { verifyWebhookJs } = require('./peers/webhook')
+const { verifyWebhookCompleteJs } = require('./peers/webhook-complete')
+const { checkCompletePeer } = require('./lib/peer-check')
 const { tokenStatusJs, preAuthenticateJs, fingerprint } = require('./peers/token')
 const { makeAxiosSender, makeFetchSender, makeUndiciSender } = require('./peers/send')
 const { barChartSvg, writePng } = require('./lib/chart')
-const { writeReport } = require('./lib/report')
+const { writeReport, webhookTargets, PLAIN_PEER, COMPLETE_PEER } = require('./lib/report')
 
 const ROOT = path.join(__dirname, '..')
 const WORK = path.join(__dirname, '.work')
@@ -122,25 +128,36 @@ function machine() {
 async function benchWebhook(addon) {
   const secrets = { appSecret: APP_SECRET }
   const out = []
-  for (const w of workloads()) {
+  // The complete JS peer does the whole job: it must give exactly the addon's result (events,
+  // ids, raw, rejections, thrown errors) for every fixture, every workload body and the
+  // request-level cases of API.md before anything is timed.
+  const all = workloads()
+  const checked = checkCompletePeer(addon, verifyWebhookCompleteJs, { bodies: all.map((w) => ({ name: w.key, body: w.body })) })
+  log(`webhook: complete JS peer = addon on ${checked.cases} cases (${checked.fixtures} fixtures, ${all.length} workloads, ${checked.events} events, ids included)`)
+  for (const w of all) {
     const req = signedRequest(w.body)
-    // Same result, modulo the addon's event ids; ids unique within a body.
     const native = addon.verifyWebhookSync(req, secrets)
     const nativeAsync = await addon.verifyWebhook(req, secrets)
-    const peer = verifyWebhookJs(req, secrets)
+    const plainPeer = verifyWebhookJs(req, secrets)
+    const completePeer = verifyWebhookCompleteJs(req, secrets)
     if (native.kind !== 'events' || native.events.length !== w.events) throw new Error(`${w.key}: native gave ${native.kind} with ${native.events?.length} events`)
-    assertEqual(withoutIds(native), peer, `webhook ${w.key}, sync`)
+    // The plain peer: the same result modulo the addon's event ids. The complete one: the same, ids included.
+    assertEqual(withoutIds(native), plainPeer, `webhook ${w.key}, plain peer`)
+    assertEqual(native, completePeer, `webhook ${w.key}, complete peer`)
     assertEqual(nativeAsync, native, `webhook ${w.key}, async vs sync`)
     if (new Set(native.events.map((e) => e.id)).size !== w.events) throw new Error(`${w.key}: event ids not unique`)
-    // A forged body is refused by both.
+    // A forged body is refused by all.
     const forged = { ...req, body: Buffer.concat([w.body.subarray(0, -2), Buffer.from(' ]}')]) }
-    if (addon.verifyWebhookSync(forged, secrets).reason !== 'SIGNATURE_MISMATCH' || verifyWebhookJs(forged, secrets).reason !== 'SIGNATURE_MISMATCH') throw new Error('forged body accepted')
+    for (const [who, f] of [['addon', addon.verifyWebhookSync], ['plain peer', verifyWebhookJs], ['complete peer', verifyWebhookCompleteJs]]) {
+      if (f(forged, secrets).reason !== 'SIGNATURE_MISMATCH') throw new Error(`forged body accepted by the ${who}`)
+    }
     log(`webhook ${w.key} (${w.body.length} B, ${w.events} events): outputs agree; timing`)
 
     const sides = [
       { name: 'verifyWebhookSync', sync: () => addon.verifyWebhookSync(req, secrets) },
       { name: 'verifyWebhook (async, 16 in flight)', async: () => addon.verifyWebhook(req, secrets), inflight: 16 },
-      { name: 'JS peer (node:crypto + JSON.parse + mapping)', sync: () => verifyWebhookJs(req, secrets) },
+      { name: PLAIN_PEER, sync: () => verifyWebhookJs(req, secrets) },
+      { name: COMPLETE_PEER, sync: () => verifyWebhookCompleteJs(req, secrets) },
     ]
     const durMs = w.key === 'batch1000' ? CFG.durMs * 2 : CFG.durMs
     const r = await alternate(sides, { rounds: CFG.rounds, durMs, warmupMs: CFG.warmupMs })
@@ -396,7 +413,8 @@ function benchCost(mock) {
 async function main() {
   const t0 = performance.now()
   fs.mkdirSync(WORK, { recursive: true })
-  ensureTools()
+  // wrk and rsvg-convert serve the send ceiling and the chart: not needed for the webhook workloads alone.
+  if (process.env.BENCH_ONLY !== 'webhook') ensureTools()
   const build = process.env.BENCH_ADDON ? { built: false, addon: NODE_FILE } : ensureBuild()
   const meta = machine()
   meta.build = build
@@ -404,10 +422,16 @@ async function main() {
   const addon = require(NODE_FILE)
   const webhook = await benchWebhook(addon)
   if (process.env.BENCH_ONLY === 'webhook') {
+    log('')
+    log(`${'body'.padEnd(10)} ${'side'.padEnd(36)} ${'bodies/s'.padStart(8)}  vs plain peer (no ids)  vs complete peer`)
     for (const w of webhook) {
-      const peer = w.sides.find((x) => x.name.startsWith('JS peer')).median
-      for (const x of w.sides) log(`${w.key.padEnd(10)} ${x.name.padEnd(46)} ${si(x.median).padStart(7)} bodies/s  ${(x.median / peer).toFixed(2)}× the JS peer`)
+      const plain = w.sides.find((x) => x.name === PLAIN_PEER).median
+      const complete = w.sides.find((x) => x.name === COMPLETE_PEER).median
+      for (const x of w.sides) log(`${w.key.padEnd(10)} ${x.name.padEnd(36)} ${si(x.median).padStart(8)}  ${((x.median / plain).toFixed(2) + '×').padStart(22)}  ${((x.median / complete).toFixed(2) + '×').padStart(15)}`)
     }
+    log('')
+    log('issue #12 targets (verifyWebhookSync against the complete JS peer, medians):')
+    for (const t of webhookTargets(webhook)) log(`  ${t.ok ? 'met    ' : 'NOT met'}  ${t.target}: ${t.measured}`)
     return
   }
   const token = await benchToken(addon)

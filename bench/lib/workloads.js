@@ -1,6 +1,7 @@
 'use strict'
 // Webhook bodies for the benchmarks, deterministic. `small` is the repository's
-// message-text fixture (296 bytes). `batch10` (~5 KB) and `batch1000` (~500 KB) are Meta-style
+// message-text fixture (296 bytes). `batch10` (~5 KB), `batch45k` (~45 KB: the size of issue
+// #12's middle target) and `batch1000` (~500 KB) are Meta-style
 // deliveries built from the shapes of the fixtures under __test__/fixtures/webhooks, with
 // realistic sizes: long base64 mids, lookaside CDN URLs with signatures, texts of a few dozen to
 // a couple of hundred characters, non-ASCII escaped as Meta does (\uXXXX). The kinds cycle:
@@ -85,6 +86,7 @@ function workloads() {
   return [
     { name: 'text message', key: 'small', body: fs.readFileSync(path.join(FIXTURES, 'message-text.json')), events: 1 },
     { name: 'batch of 10', key: 'batch10', body: batch(10), events: 10 },
+    { name: 'batch of 92', key: 'batch45k', body: batch(92), events: 92 },
     { name: 'batch of 1,000', key: 'batch1000', body: batch(1000), events: 1000 },
   ]
 }
