@@ -184,6 +184,11 @@ async fn host_permit(url: &Url) -> Option<tokio::sync::OwnedSemaphorePermit> {
         format!("{}://{}:{}", url.scheme(), url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(0));
     let semaphore = {
         let mut hosts = HOSTS.lock().unwrap_or_else(|p| p.into_inner());
+        // Hosts come and go (test servers, a changed base URL): forget the idle ones now and
+        // then, so the table stays small.
+        if hosts.len() >= 256 {
+            hosts.retain(|_, s| Arc::strong_count(s) > 1);
+        }
         hosts.entry(host).or_insert_with(|| Arc::new(Semaphore::new(crate::runtime::MAX_CONNECTIONS_PER_HOST))).clone()
     };
     semaphore.acquire_owned().await.ok()
