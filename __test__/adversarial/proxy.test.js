@@ -88,6 +88,25 @@ describe('a loopback base URL never goes through a proxy', () => {
   }
 })
 
+test('http://[::1] never goes through a proxy either', async () => {
+  const v6 = http.createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(req.url.includes('messages') ? { recipient_id: '2', message_id: 'mid.1' } : grantBody('IGAAlongLived0123456789abcdef')))
+    })
+  })
+  await new Promise((resolve) => v6.listen(0, '::1', resolve))
+  try {
+    const r = await run({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, ALL_PROXY: proxy.url }, `http://[::1]:${v6.address().port}`)
+    expect(r.out).toEqual({ exchange: { ok: true }, send: { ok: true } })
+    expect(proxy.seen).toEqual([])
+  } finally {
+    v6.closeAllConnections?.()
+    await new Promise((resolve) => v6.close(resolve))
+  }
+}, 30000)
+
 describe('https:// hosts follow HTTPS_PROXY / ALL_PROXY and NO_PROXY', () => {
   test('HTTPS_PROXY: the call tunnels through the proxy (CONNECT, nothing in cleartext)', async () => {
     const r = await run({ HTTPS_PROXY: proxy.url }, REMOTE)
