@@ -19,9 +19,16 @@
 //   GET  /{v}/oauth/access_token?grant_type=fb_exchange_token&client_id&client_secret&fb_exchange_token
 //   GET  /{v}/debug_token?input_token&access_token={appId}|{appSecret}
 //   GET  /{v}/me?fields=…                      IG token: user_id (string, or bare number), username, name, account_type, id
+//                                              FB user token: id, name of facebookUser; FB page token: id, name of its page
 //   GET  /{v}/me/accounts?fields=…&limit&after  FB user token: pages, paging.next → /{v}/{facebookUser.id}/accounts on this host
 //   POST|GET|DELETE /{v}/{me|id}/subscribed_apps?subscribed_fields=…
 //   POST /{v}/{me|id}/messages                 JSON body → {recipient_id, message_id} or {recipient_id} (sender_action)
+//   GET|POST|DELETE /{v}/{app-id}/subscriptions  app access token {appId}|{appSecret} only. POST (form or
+//       query: object, callback_url, verify_token, fields) first verifies the callback as Meta does
+//       (GET callback_url?hub.mode=subscribe&hub.challenge=…&hub.verify_token=…, must echo the
+//       challenge; only loopback callback hosts are called, others fail verification) → {"success":true};
+//       GET → {data:[{object, callback_url, active, fields:[{name, version}]}]}; DELETE ?object= removes it.
+//       mock.appSubscriptions: the registrations, by object.
 // Errors are Graph-shaped: {"error":{message,type,code,error_subcode?,fbtrace_id}}; unknown token
 // 190 (no subcode), expired 190/463, revoked 190/<subcode>, all HTTP 400; no token 2500; unknown
 // path 2500; wrong appsecret_proof 100; a bad body 100; a window-closed recipient 10/2534022 (403);
@@ -601,16 +608,19 @@ async function startMockGraph(options = {}) {
     if (a.rec.loginType === 'facebook') {
       // graph.facebook.com: a user (or page) node; Instagram-only fields do not exist there.
       const node = a.rec.kind === 'page' ? 'Page' : 'User'
+      // a page token's /me is its page (when the token names one of the pages)
+      const page = a.rec.kind === 'page' && a.rec.pageId ? pages.find((p) => p.id === a.rec.pageId) : undefined
+      const self = page ? { id: page.id, name: page.name } : facebookUser
       const parts = []
       let hasId = false
       for (const f of fields) {
         if (f.name === 'id') {
           hasId = true
-          parts.push(`"id":${JSON.stringify(facebookUser.id)}`)
-        } else if (f.name === 'name') parts.push(`"name":${JSON.stringify(facebookUser.name)}`)
+          parts.push(`"id":${JSON.stringify(self.id)}`)
+        } else if (f.name === 'name') parts.push(`"name":${JSON.stringify(self.name)}`)
         else return err100(e, `(#100) Tried accessing nonexisting field (${f.name}) on node type (${node})`)
       }
-      if (!hasId) parts.push(`"id":${JSON.stringify(facebookUser.id)}`)
+      if (!hasId) parts.push(`"id":${JSON.stringify(self.id)}`)
       return reply(200, `{${parts.join(',')}}`, baseHeaders(e))
     }
     const parts = []
@@ -740,6 +750,70 @@ async function startMockGraph(options = {}) {
     return reply(200, '{"success":true}', baseHeaders(e))
   }
 
+  // ---- the app's webhook subscriptions (POST /{app-id}/subscriptions), by object
+  const appSubscriptions = new Map()
+  const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
+
+  function appToken(e) {
+    if (!e.token) return graphError(e, 400, { code: 2500, message: 'An active access token must be used to query information about the app.', type: 'OAuthException' })
+    if (e.token !== `${appId}|${appSecret}`) return tokenUnparseable(e)
+    return null
+  }
+
+  /** Meta's check of a callback URL: a GET handshake that must answer the challenge. */
+  async function verifyCallback(callbackUrl, verifyToken) {
+    let url
+    try {
+      url = new URL(callbackUrl)
+    } catch {
+      return false
+    }
+    if (!/^https?:$/.test(url.protocol) || !LOOPBACK_HOSTS.has(url.hostname)) return false
+    const challenge = String(crypto.randomInt(1e9, 2e9))
+    url.searchParams.set('hub.mode', 'subscribe')
+    url.searchParams.set('hub.challenge', challenge)
+    url.searchParams.set('hub.verify_token', verifyToken)
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(10000) })
+      return res.status === 200 && (await res.text()) === challenge
+    } catch {
+      return false
+    }
+  }
+
+  function subscriptionsOfApp(e, id) {
+    if (id !== appId) return unsupported(e, id)
+    const denied = appToken(e)
+    if (denied) return denied
+    if (e.method === 'GET') {
+      const data = [...appSubscriptions.values()].map((s) => ({
+        object: s.object,
+        callback_url: s.callbackUrl,
+        active: true,
+        fields: s.fields.map((name) => ({ name, version: 'v24.0' })),
+      }))
+      return reply(200, JSON.stringify({ data }), baseHeaders(e))
+    }
+    const params = { ...(e.rawBody && e.rawBody.length ? (e.body && typeof e.body === 'object' ? e.body : parseQuery(String(e.rawBody))) : {}), ...e.query }
+    if (e.method === 'DELETE') {
+      if (params.object) appSubscriptions.delete(String(params.object))
+      else appSubscriptions.clear()
+      return reply(200, '{"success":true}', baseHeaders(e))
+    }
+    if (e.method !== 'POST') return unsupported(e, id)
+    for (const k of ['object', 'callback_url', 'verify_token', 'fields']) {
+      if (!params[k]) return err100(e, `(#100) The parameter ${k} is required`)
+    }
+    const fields = String(params.fields).split(',').map((f) => f.trim()).filter(Boolean)
+    return verifyCallback(String(params.callback_url), String(params.verify_token)).then((ok) => {
+      if (!ok) {
+        return err100(e, `(#2200) Callback verification failed with the following errors: HTTP Status Code = 403; HTTP Message = Forbidden`, { error_subcode: 2200 })
+      }
+      appSubscriptions.set(String(params.object), { object: String(params.object), callbackUrl: String(params.callback_url), fields })
+      return reply(200, '{"success":true}', baseHeaders(e))
+    })
+  }
+
   const pageIds = () => new Set(pages.flatMap((p) => (p.instagram ? [p.id, p.instagram.id] : [p.id])))
 
   function derivedRecipientId(commentId) {
@@ -860,6 +934,7 @@ async function startMockGraph(options = {}) {
       if (rest[0] === 'oauth' && rest[1] === 'access_token') return m === 'GET' ? fbExchange(e) : unsupported(e, 'oauth')
       if (rest[1] === 'accounts' && (rest[0] === 'me' || rest[0] === facebookUser.id)) return m === 'GET' ? meAccounts(e, req) : unsupported(e, rest[0])
       if (rest[1] === 'subscribed_apps' && (rest[0] === 'me' || DIGITS_RE.test(rest[0]))) return subscribedApps(e, rest[0])
+      if (rest[1] === 'subscriptions' && DIGITS_RE.test(rest[0])) return subscriptionsOfApp(e, rest[0])
     }
     return unknownPath(e)
   }
@@ -1100,7 +1175,10 @@ async function startMockGraph(options = {}) {
         return runAnswer(a, e, req, res)
       }
     }
-    send(res, handle(e, req))
+    const answer = handle(e, req)
+    // the app subscriptions edge answers after calling the callback URL back
+    if (answer && typeof answer.then === 'function') answer.then((r) => send(res, r))
+    else send(res, answer)
   }
 
   function runAnswer(a, e, req, res) {
@@ -1227,6 +1305,10 @@ async function startMockGraph(options = {}) {
     /** hex HMAC-SHA256 of the token keyed by the app secret. */
     appsecretProof(token) {
       return hmacHex(appSecret, token)
+    },
+    /** The app's webhook subscriptions (POST /{app-id}/subscriptions), by object. */
+    get appSubscriptions() {
+      return appSubscriptions
     },
     /** Page size of /me/accounts (also settable per request with `limit`). */
     setPageSize(n) {

@@ -1,6 +1,6 @@
 'use strict'
 // Part of scripts/install-test.sh: runs inside the n8n-style install directory of
-// n8n-nodes-instagram (copied to <install dir>/.install-smoke/ together with the example's
+// n8n-nodes-instagram (copied to <install dir>/.install-smoke/ together with the package's
 // fake-n8n.js). Loads the credential, node and trigger listed in the installed package.json,
 // checks that the addon comes from the installed platform package, and drives them against the
 // mock Graph server (argv[2]: the repository's mock/ directory).
@@ -31,9 +31,9 @@ async function check(name, fn) {
 }
 
 async function main() {
-  let InstagramApi, Instagram, InstagramTrigger
+  let InstagramNativeApi, Instagram, InstagramTrigger
   await check('require credential, node, trigger', () => {
-    InstagramApi = require(path.join(app, pkg.n8n.credentials[0])).InstagramApi
+    InstagramNativeApi = require(path.join(app, pkg.n8n.credentials[0])).InstagramNativeApi
     Instagram = require(path.join(app, pkg.n8n.nodes[0])).Instagram
     InstagramTrigger = require(path.join(app, pkg.n8n.nodes[1])).InstagramTrigger
     const addonMain = require.resolve('instagram-native', { paths: [app] })
@@ -48,7 +48,7 @@ async function main() {
 
   const mock = await startMockGraph({ now: Date.now(), appSecret: 'smoke-app-secret' })
   try {
-    const credentialType = new InstagramApi()
+    const credentialType = new InstagramNativeApi()
     const store = fake.createCredentialStore(credentialType, {
       clientSecret: mock.appSecret,
       oauthAccessToken: mock.tokens.issueShortLived({ loginType: 'instagram' }),
@@ -71,7 +71,7 @@ async function main() {
       const node = new Instagram()
       const ctx = fake.executeContext(node, {
         store,
-        params: { kind: 'text', recipientId: '1254477777772919', text: 'Hi from n8n', quickReplies: { reply: [{ title: 'Yes', payload: 'YES' }] } },
+        params: { resource: 'message', operation: 'sendQuickReplies', recipientId: '1254477777772919', text: 'Hi from n8n', quickReplies: { reply: [{ title: 'Yes', payload: 'YES' }] } },
       })
       const out = await node.execute.call(ctx)
       assert.equal(mock.sent.length, 1)
@@ -91,7 +91,7 @@ async function main() {
       )
       const sig = 'sha256=' + crypto.createHmac('sha256', mock.appSecret).update(body).digest('hex')
       const run = async (req) => {
-        const ctx = fake.webhookContext(trigger, { store, ...req })
+        const ctx = fake.webhookContext(trigger, { store, params: { registration: 'manual' }, ...req })
         return { result: await trigger.webhook.call(ctx), res: ctx.res }
       }
       const hs = await run({ method: 'GET', query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'smoke-verify', 'hub.challenge': '42' } })

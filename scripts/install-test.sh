@@ -8,29 +8,36 @@
 #  2. the release addon for x86_64-unknown-linux-gnu → npm/linux-x64-gnu/
 #  3. publish instagram-native-linux-x64-gnu, instagram-native (optionalDependencies: every
 #     platform package at the same version; only linux-x64-gnu exists in this registry),
-#     n8n-nodes-instagram (its "instagram-native" dependency pinned to that version)
+#     n8n-nodes-instagram exactly as `npm pack` makes it (its "instagram-native" dependency is the
+#     semver range in packages/n8n-nodes-instagram/package.json; a `file:` dependency or a range the
+#     addon's version does not satisfy stops the run)
 #  4. in an empty directory, as n8n ≥ 1.93 does: fetch + unpack the node package, delete its
-#     optionalDependencies, `npm install --audit=false --fund=false --bin-links=false
+#     devDependencies, peerDependencies and optionalDependencies, `npm install --audit=false --fund=false --bin-links=false
 #     --install-strategy=shallow --ignore-scripts=true --package-lock=false`
 #  5. require the installed credential / node / trigger and run them (fake n8n context, real
 #     addon from the installed platform package) against the mock Graph server
 #
-# Options: --no-build  reuse npm/linux-x64-gnu/*.node from an earlier run instead of building
-#          --keep      keep the work directory (printed at the end)
+# Options: --no-build    reuse npm/linux-x64-gnu/*.node from an earlier run instead of building
+#          --keep        keep the work directory (printed at the end)
+#          --export DIR  copy the installed package directory (with its node_modules) to DIR
+#                        (scripts/test-n8n.sh puts it into real n8n installs)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-EXAMPLE="$ROOT/examples/n8n-nodes-instagram"
+EXAMPLE="$ROOT/packages/n8n-nodes-instagram"
 CACHE="${INSTALL_TEST_CACHE:-/tmp/instagram-native-install-test-cache}"
 VERDACCIO_VERSION=6.8.0
 BUILD=1
 KEEP=0
-for arg in "$@"; do
-  case "$arg" in
+EXPORT=""
+while [ $# -gt 0 ]; do
+  case "$1" in
     --no-build) BUILD=0 ;;
     --keep) KEEP=1 ;;
-    *) echo "unknown option: $arg" >&2; exit 2 ;;
+    --export) EXPORT="$2"; shift ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
+  shift
 done
 
 WORK="$(mktemp -d /tmp/instagram-native-install-test.XXXXXX)"
@@ -204,6 +211,8 @@ for (const p of platforms) {
 delete pkg.devDependencies
 delete pkg.scripts
 delete pkg.jest
+delete pkg.workspaces
+delete pkg.overrides
 fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n')
 console.log(`main: ${pkg.main}; files: ${pkg.files.join(', ')}`)
 console.log(`optionalDependencies: ${Object.keys(pkg.optionalDependencies).join(', ')}`)
@@ -212,18 +221,27 @@ EOF
 }
 
 publish_node_package() {
-  (cd "$EXAMPLE" && { [ -d node_modules/n8n-workflow ] || npm ci --no-audit --no-fund; } && npm run build)
+  (cd "$ROOT" && npm run build --workspace n8n-nodes-instagram >/dev/null)
   local dir="$WORK/pub/n8n-nodes-instagram"
   mkdir -p "$dir"
   (cd "$EXAMPLE" && npm pack --ignore-scripts --pack-destination "$WORK/pub" >/dev/null)
   tar -xzf "$WORK"/pub/n8n-nodes-instagram-*.tgz -C "$dir" --strip-components=1
+  # the tarball is published unchanged: check that what it says makes sense on a registry
+  node - "$dir/package.json" "$VERSION" <<'EOF2'
+const fs = require('fs')
+const [file, version] = process.argv.slice(2)
+const p = JSON.parse(fs.readFileSync(file, 'utf8'))
+const deps = { ...p.dependencies, ...p.optionalDependencies, ...p.peerDependencies }
+const local = Object.entries(deps).filter(([, v]) => /^(file|link|workspace|portal):/.test(v))
+if (local.length) throw new Error(`local dependencies in the tarball: ${JSON.stringify(local)}`)
+const range = p.dependencies && p.dependencies['instagram-native']
+const m = /^\^(\d+\.\d+\.\d+)$/.exec(range || '')
+if (!m || m[1] !== version) throw new Error(`instagram-native must be "^${version}" (the addon released with it), not ${JSON.stringify(range)}`)
+if (p.version !== version) throw new Error(`n8n-nodes-instagram ${p.version} and instagram-native ${version} must be released together`)
+console.log('dependencies:', JSON.stringify(p.dependencies), 'peerDependencies:', JSON.stringify(p.peerDependencies || {}))
+EOF2
+  (cd "$WORK/pub" && npmx publish --ignore-scripts n8n-nodes-instagram-*.tgz)
   rm "$WORK"/pub/n8n-nodes-instagram-*.tgz
-  node -e "
-    const fs = require('fs'), f = '$dir/package.json', p = JSON.parse(fs.readFileSync(f, 'utf8'))
-    p.dependencies['instagram-native'] = '$VERSION'
-    fs.writeFileSync(f, JSON.stringify(p, null, 2) + '\n')
-    console.log('dependencies:', JSON.stringify(p.dependencies), 'peerDependencies:', JSON.stringify(p.peerDependencies || {}))"
-  (cd "$dir" && npmx publish --ignore-scripts)
 }
 
 # What n8n's UI install does (CommunityPackagesService, n8n ≥ 1.93).
@@ -238,6 +256,7 @@ fetch_and_unpack() {
     const fs = require('fs'), f = '$APP/package.json', p = JSON.parse(fs.readFileSync(f, 'utf8'))
     delete p.optionalDependencies
     delete p.devDependencies
+    delete p.peerDependencies
     fs.writeFileSync(f, JSON.stringify(p, null, 2))"
   ls "$APP"
 }
@@ -269,13 +288,21 @@ smoke() {
   cp "$EXAMPLE/test/helpers/fake-n8n.js" "$ROOT/scripts/install-smoke.js" "$APP/.install-smoke/"
   local rc=0 line
   # n8n resolves require('n8n-workflow') in a community node to its own copy; here the
-  # example's devDependency (the version n8n 1.123 ships) stands in for it.
+  # package's devDependency (the version n8n 1.123 ships) stands in for it.
   mkdir -p "$WORK/n8n-provided/node_modules"
-  ln -sfn "$EXAMPLE/node_modules/n8n-workflow" "$WORK/n8n-provided/node_modules/n8n-workflow"
+  ln -sfn "$(cd "$ROOT" && node -p "require('path').dirname(require.resolve('n8n-workflow/package.json', { paths: ['$EXAMPLE'] }))")" "$WORK/n8n-provided/node_modules/n8n-workflow"
   (cd "$APP" && NODE_PATH="$WORK/n8n-provided/node_modules" node .install-smoke/install-smoke.js "$ROOT/mock" >"$WORK/smoke.out") || rc=$?
   grep -v '^ROW|' "$WORK/smoke.out" || true
   while IFS= read -r line; do SUBROWS+=("  ${line#ROW|}"); done < <(grep '^ROW|' "$WORK/smoke.out")
+  rm -rf "$APP/.install-smoke"
   return $rc
+}
+
+export_app() {
+  rm -rf "$EXPORT"
+  mkdir -p "$(dirname "$EXPORT")"
+  cp -a "$APP" "$EXPORT"
+  echo "installed package copied to $EXPORT"
 }
 
 : >"$WORK/empty-npmrc"
@@ -285,7 +312,8 @@ step "build release addon x86_64-unknown-linux-gnu" build_addon
 step "publish instagram-native-linux-x64-gnu@$VERSION" publish_platform
 step "publish instagram-native@$VERSION" publish_main
 step "build + publish n8n-nodes-instagram@$VERSION" publish_node_package
-step "n8n: fetch + unpack, delete optionalDependencies" fetch_and_unpack
+step "n8n: fetch + unpack, delete dev/peer/optional deps" fetch_and_unpack
 step "n8n: npm install (n8n's flags, shallow, no scripts)" n8n_install
 step "smoke test (installed package, mock Graph server)" smoke
+if [ -n "$EXPORT" ]; then step "export the installed package" export_app; fi
 print_table

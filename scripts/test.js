@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: build the addon (debug), run the Rust unit tests, then the Jest suites through
-// the built binding (the project's and the example n8n package's). Stops at the first failing
-// step with its exit code.
+// `npm test`: build the addon (debug), run the Rust unit tests, lint the n8n package with n8n's
+// own linter, then the Jest suites through the built binding (the project's and the n8n
+// package's), then the n8n package's error tests in one realm with n8n's real error classes.
+// Stops at the first failing step with its exit code.
 'use strict'
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
@@ -9,18 +10,20 @@ const path = require('node:path')
 
 const root = path.join(__dirname, '..')
 const bin = (name) => path.join(root, 'node_modules', '.bin', name)
-const example = path.join(root, 'examples', 'n8n-nodes-instagram')
+const n8nPackage = path.join(root, 'packages', 'n8n-nodes-instagram')
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 
+if (!fs.existsSync(bin('n8n-node'))) {
+  console.error('The n8n package\'s tools are missing: run `npm install` at the repository root (npm workspaces).')
+  process.exit(1)
+}
+
 const steps = [
-  // The example n8n node package has its own dependencies (n8n-workflow, TypeScript); its
-  // Jest suites run with the others.
-  ...(fs.existsSync(path.join(example, 'node_modules'))
-    ? []
-    : [['install the n8n example package', npm, ['--prefix', example, 'ci', '--no-audit', '--no-fund']]]),
   ['build the addon (debug)', bin('napi'), ['build', '--platform', '--no-const-enum']],
   ['Rust unit tests', 'cargo', ['test', '--lib', '--quiet']],
+  ['n8n package: n8n-node lint (self-hosted config)', npm, ['run', 'lint', '--workspace', 'n8n-nodes-instagram']],
   ['Jest suites', bin('jest'), process.argv.slice(2)],
+  ["n8n package: errors through n8n's own classes, n8n-workflow 1.x and 2.x (node --test)", process.execPath, ['--test', path.join(n8nPackage, 'test', 'realm', 'errors-in-n8n-realm.js')]],
 ]
 
 for (const [title, cmd, args] of steps) {

@@ -8,10 +8,11 @@
 
 const { NodeApiError } = require('n8n-workflow')
 
-/** n8n resolves `={{$credentials.x}}` expressions in a credential's authenticate/test. */
+/** n8n evaluates `={{ … }}` expressions (JavaScript over $credentials) in a credential's authenticate/test. */
 function resolve(value, credentials) {
   if (typeof value !== 'string' || !value.startsWith('=')) return value
-  return value.slice(1).replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, k) => String(credentials[k] ?? ''))
+  // eslint-disable-next-line no-new-func
+  return value.slice(1).replace(/\{\{([\s\S]+?)\}\}/g, (_, expr) => String(new Function('$credentials', `return (${expr})`)(credentials) ?? ''))
 }
 
 /**
@@ -136,7 +137,8 @@ async function httpRequestWithAuthentication(store, node, options, log = []) {
 async function testCredential(store) {
   const credentials = await preAuthentication(store, store.read(), { testing: true })
   const req = store.type.test.request
-  const options = { ...req, baseURL: resolve(req.baseURL, credentials), url: resolve(req.url, credentials) }
+  const qs = Object.fromEntries(Object.entries(req.qs || {}).map(([k, v]) => [k, resolve(v, credentials)]))
+  const options = { ...req, baseURL: resolve(req.baseURL, credentials), url: resolve(req.url, credentials), qs }
   const res = await rawRequest(await authenticate(store.type, credentials, options))
   return { status: res.status, body: decode(res, {}) }
 }
@@ -144,7 +146,7 @@ async function testCredential(store) {
 const returnJsonArray = (data) => (Array.isArray(data) ? data : [data]).map((json) => ({ json }))
 
 function fakeNode(type) {
-  return { id: 'node-1', name: type.description.displayName, type: `n8n-nodes-instagram.${type.description.name}`, typeVersion: 1, position: [0, 0], parameters: {}, credentials: { instagramApi: { id: '1', name: 'Instagram account' } } }
+  return { id: 'node-1', name: type.description.displayName, type: `n8n-nodes-instagram.${type.description.name}`, typeVersion: 1, position: [0, 0], parameters: {}, credentials: { instagramNativeApi: { id: '1', name: 'Instagram account' } } }
 }
 
 /** getNodeParameter: the item's value, else the property's default, else the fallback. */
@@ -184,16 +186,30 @@ function executeContext(nodeType, { store, params, items = [{ json: {} }], conti
   return ctx
 }
 
+/** n8n's helpers.httpRequest (no credential): with returnFullResponse / ignoreHttpStatusErrors. */
+async function httpRequest(options) {
+  const res = await rawRequest(options)
+  if (res.status >= 400 && !options.ignoreHttpStatusErrors) throw httpError(null, res)
+  const body = decode(res, options)
+  return options.returnFullResponse ? { statusCode: res.status, headers: res.headers, body } : body
+}
+
 /** The part of IHookFunctions the trigger's webhookMethods use (activation / deactivation). */
-function hookContext(nodeType, { store, params = {} }) {
+function hookContext(nodeType, { store, params = {}, webhookUrl = 'http://127.0.0.1:1/webhook/x/webhook', workflowId = 'wf-1' }) {
   const node = fakeNode(nodeType)
   const requests = []
+  const warnings = []
   return {
     requests,
+    warnings,
     getNodeParameter: parameterGetter(nodeType, params),
     getCredentials: async () => store.read(),
     getNode: () => node,
+    getNodeWebhookUrl: () => webhookUrl,
+    getWorkflow: () => ({ id: workflowId, name: 'test', active: true }),
+    logger: { warn: (m) => warnings.push(m), debug: () => {}, info: () => {}, error: () => {} },
     helpers: {
+      httpRequest,
       async httpRequestWithAuthentication(type, options) {
         if (type !== store.type.name) throw new Error(`fake httpRequestWithAuthentication: unknown type ${type}`)
         return httpRequestWithAuthentication(store, node, options, requests)
@@ -238,7 +254,7 @@ function fakeResponse() {
 }
 
 /** The part of IWebhookFunctions the trigger uses. `rawBody`: the bytes "received". */
-function webhookContext(nodeType, { store, method, query = {}, headers = {}, rawBody, params = {} }) {
+function webhookContext(nodeType, { store, method, query = {}, headers = {}, rawBody, params = {}, workflowId = 'wf-1' }) {
   const res = fakeResponse()
   let body = {}
   if (rawBody !== undefined) {
@@ -254,6 +270,7 @@ function webhookContext(nodeType, { store, method, query = {}, headers = {}, raw
     getResponseObject: () => res,
     getNodeParameter: parameterGetter(nodeType, params),
     getNode: () => fakeNode(nodeType),
+    getWorkflow: () => ({ id: workflowId, name: 'test', active: true }),
     helpers: { returnJsonArray },
   }
 }

@@ -1,14 +1,14 @@
 'use strict'
-// The InstagramApi credential driven the way n8n drives it: its preAuthentication hook runs
+// The InstagramNativeApi credential driven the way n8n drives it: its preAuthentication hook runs
 // inside helpers.httpRequestWithAuthentication (fake n8n, real HTTP to the mock Graph server,
 // real addon), and what it returns is written to the fake credential store.
 
-const { InstagramApi, startMockGraph } = require('./helpers/load')
+const { InstagramNativeApi, startMockGraph } = require('./helpers/load')
 const { createCredentialStore, httpRequestWithAuthentication, testCredential, fakeNode } = require('./helpers/fake-n8n')
 
 const DAY = 24 * 3600e3
 const META_LONG_LIVED_MS = 5183944 * 1000
-const credentialType = new InstagramApi()
+const credentialType = new InstagramNativeApi()
 const node = { name: 'Instagram', type: 'n8n-nodes-instagram.instagram', typeVersion: 1, position: [0, 0], parameters: {} }
 
 let mock
@@ -30,7 +30,8 @@ function newStore(extra = {}) {
 
 // n8n wraps an error thrown by the hook in a NodeApiError: the addon's error is its `cause`
 // (or its `errorResponse` when, as under Jest's vm realm, it fails `instanceof Error`).
-const inner = (err) => err.cause || err.errorResponse
+// n8n wraps the hook's error; the addon's code and Graph codes travel in `context` (1.x and 2.x)
+const inner = (err) => err.context
 
 const me = (store, log) =>
   httpRequestWithAuthentication(store, node, { method: 'GET', url: `${mock.url}/v24.0/me`, qs: { fields: 'user_id,username' } }, log)
@@ -203,6 +204,6 @@ describe('the hook through httpRequestWithAuthentication', () => {
     expect(inner(err).code).toBe('GRAPH_ERROR')
     expect(inner(err).graphCode).toBe(101)
     expect(store.writes).toBe(0)
-    expect(JSON.stringify({ m: err.message, c: inner(err).message })).not.toContain('not-the-secret')
+    expect(JSON.stringify({ m: err.message, d: err.description })).not.toContain('not-the-secret')
   })
 })

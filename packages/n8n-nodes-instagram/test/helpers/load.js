@@ -14,7 +14,7 @@ function load(rel) {
 
 module.exports = {
   pkg,
-  InstagramApi: load(pkg.n8n.credentials[0]).InstagramApi,
+  InstagramNativeApi: load(pkg.n8n.credentials[0]).InstagramNativeApi,
   Instagram: load(pkg.n8n.nodes[0]).Instagram,
   InstagramTrigger: load(pkg.n8n.nodes[1]).InstagramTrigger,
   // the same copy of the addon the package loads

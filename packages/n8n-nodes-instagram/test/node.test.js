@@ -1,17 +1,17 @@
 'use strict'
 // The Instagram node's execute() with a fake IExecuteFunctions, against the mock Graph server
 // and the real addon: GET /v24.0/me through httpRequestWithAuthentication first (the credential
-// hook runs and persists), then sendMessage. One test per message kind checks the exact body
+// hook runs and persists), then sendMessage. One test per operation checks the exact body
 // the mock received.
 
-const { Instagram, InstagramApi, startMockGraph } = require('./helpers/load')
+const { Instagram, InstagramNativeApi, startMockGraph } = require('./helpers/load')
 const { createCredentialStore, executeContext } = require('./helpers/fake-n8n')
 const { NodeApiError, NodeOperationError } = require('n8n-workflow')
 
 const USER = '1254477777772919'
 const MID = 'aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3'
 const node = new Instagram()
-const credentialType = new InstagramApi()
+const credentialType = new InstagramNativeApi()
 
 let mock
 let store
@@ -57,7 +57,7 @@ async function sendAndCheck(params, body) {
 describe('one test per message kind: the body Meta receives', () => {
   test('text', async () => {
     const item = await sendAndCheck(
-      { kind: 'text', recipientId: USER, text: 'Hello 👋' },
+      { resource: 'message', operation: 'sendText', recipientId: USER, text: 'Hello 👋' },
       { recipient: { id: USER }, messaging_type: 'RESPONSE', message: { text: 'Hello 👋' } },
     )
     expect(item.json.messageId).toBe(mock.sent[0].messageId)
@@ -65,7 +65,7 @@ describe('one test per message kind: the body Meta receives', () => {
 
   test('text + quick replies', async () => {
     await sendAndCheck(
-      { kind: 'text', recipientId: USER, text: 'Pick one', quickReplies: { reply: [{ title: 'Hours', payload: 'HOURS' }, { title: 'Human', payload: 'HUMAN' }] } },
+      { resource: 'message', operation: 'sendQuickReplies', recipientId: USER, text: 'Pick one', quickReplies: { reply: [{ title: 'Hours', payload: 'HOURS' }, { title: 'Human', payload: 'HUMAN' }] } },
       {
         recipient: { id: USER },
         messaging_type: 'RESPONSE',
@@ -82,14 +82,14 @@ describe('one test per message kind: the body Meta receives', () => {
 
   test('attachment by URL', async () => {
     await sendAndCheck(
-      { kind: 'attachment', recipientId: USER, attachmentType: 'video', attachmentSource: 'url', attachmentUrl: 'https://example.com/a.mp4' },
+      { resource: 'message', operation: 'sendMedia', recipientId: USER, mediaType: 'video', attachmentSource: 'url', attachmentUrl: 'https://example.com/a.mp4' },
       { recipient: { id: USER }, messaging_type: 'RESPONSE', message: { attachment: { type: 'video', payload: { url: 'https://example.com/a.mp4' } } } },
     )
   })
 
   test('attachment by uploaded attachment id', async () => {
     await sendAndCheck(
-      { kind: 'attachment', recipientId: USER, attachmentType: 'file', attachmentSource: 'attachmentId', attachmentId: '1857777774821032' },
+      { resource: 'message', operation: 'sendMedia', recipientId: USER, mediaType: 'file', attachmentSource: 'attachmentId', attachmentId: '1857777774821032' },
       { recipient: { id: USER }, messaging_type: 'RESPONSE', message: { attachment: { type: 'file', payload: { attachment_id: '1857777774821032' } } } },
     )
   })
@@ -97,21 +97,21 @@ describe('one test per message kind: the body Meta receives', () => {
   test('images', async () => {
     const urls = ['https://example.com/1.jpg', 'https://example.com/2.jpg']
     await sendAndCheck(
-      { kind: 'images', recipientId: USER, images: { image: urls.map((url) => ({ url })) } },
+      { resource: 'message', operation: 'sendMedia', mediaType: 'images', recipientId: USER, images: { image: urls.map((url) => ({ url })) } },
       { recipient: { id: USER }, messaging_type: 'RESPONSE', message: { attachments: urls.map((url) => ({ type: 'image', payload: { url } })) } },
     )
   })
 
   test('sticker', async () => {
     await sendAndCheck(
-      { kind: 'sticker', recipientId: USER },
+      { resource: 'message', operation: 'sendMedia', mediaType: 'sticker', recipientId: USER },
       { recipient: { id: USER }, messaging_type: 'RESPONSE', message: { attachment: { type: 'like_heart' } } },
     )
   })
 
   test('media share', async () => {
     await sendAndCheck(
-      { kind: 'mediaShare', recipientId: USER, postId: '17895695668004550' },
+      { resource: 'message', operation: 'sendMedia', mediaType: 'mediaShare', recipientId: USER, postId: '17895695668004550' },
       { recipient: { id: USER }, messaging_type: 'RESPONSE', message: { attachment: { type: 'MEDIA_SHARE', payload: { id: '17895695668004550' } } } },
     )
   })
@@ -131,7 +131,7 @@ describe('one test per message kind: the body Meta receives', () => {
       { title: 'Red shirt' },
     ]
     await sendAndCheck(
-      { kind: 'genericTemplate', recipientId: USER, elements: JSON.stringify(elements) },
+      { resource: 'message', operation: 'sendTemplate', templateType: 'generic', recipientId: USER, elements: JSON.stringify(elements) },
       {
         recipient: { id: USER },
         messaging_type: 'RESPONSE',
@@ -163,7 +163,7 @@ describe('one test per message kind: the body Meta receives', () => {
   test('button template', async () => {
     await sendAndCheck(
       {
-        kind: 'buttonTemplate',
+        resource: 'message', operation: 'sendTemplate', templateType: 'button',
         recipientId: USER,
         templateText: 'Need help?',
         buttons: { button: [{ type: 'web_url', title: 'FAQ', url: 'https://example.com/faq' }, { type: 'postback', title: 'Agent', payload: 'AGENT' }] },
@@ -189,25 +189,25 @@ describe('one test per message kind: the body Meta receives', () => {
   })
 
   test('sender action', async () => {
-    const item = await sendAndCheck({ kind: 'senderAction', recipientId: USER, senderAction: 'mark_seen' }, { recipient: { id: USER }, sender_action: 'mark_seen' })
+    const item = await sendAndCheck({ resource: 'message', operation: 'senderAction', recipientId: USER, senderAction: 'mark_seen' }, { recipient: { id: USER }, sender_action: 'mark_seen' })
     expect(item.json.messageId).toBeUndefined()
   })
 
   test('reaction', async () => {
     await sendAndCheck(
-      { kind: 'reaction', recipientId: USER, messageId: MID, reaction: 'love' },
+      { resource: 'message', operation: 'react', recipientId: USER, messageId: MID, reaction: 'love' },
       { recipient: { id: USER }, sender_action: 'react', payload: { message_id: MID, reaction: 'love' } },
     )
   })
 
   test('unreact', async () => {
-    await sendAndCheck({ kind: 'unreact', recipientId: USER, messageId: MID }, { recipient: { id: USER }, sender_action: 'unreact', payload: { message_id: MID } })
+    await sendAndCheck({ resource: 'message', operation: 'react', recipientId: USER, messageId: MID, reaction: '' }, { recipient: { id: USER }, sender_action: 'unreact', payload: { message_id: MID } })
   })
 
   test('comment reply (private reply)', async () => {
     const commentId = '17858893269000001'
     const item = await sendAndCheck(
-      { kind: 'commentReply', commentId, text: 'Thanks! Check your DMs.' },
+      { resource: 'comment', operation: 'privateReply', commentId, text: 'Thanks! Check your DMs.' },
       { recipient: { comment_id: commentId }, messaging_type: 'RESPONSE', message: { text: 'Thanks! Check your DMs.' } },
     )
     expect(item.json.recipientId).toMatch(/^\d+$/)
@@ -215,7 +215,7 @@ describe('one test per message kind: the body Meta receives', () => {
 
   test('human agent tag', async () => {
     await sendAndCheck(
-      { kind: 'humanAgent', recipientId: USER, text: 'A person here.' },
+      { resource: 'message', operation: 'sendText', humanAgent: true, recipientId: USER, text: 'A person here.' },
       { recipient: { id: USER }, messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: { text: 'A person here.' } },
     )
   })
@@ -223,7 +223,7 @@ describe('one test per message kind: the body Meta receives', () => {
 
 describe('items, the account call, errors', () => {
   test('three items: one /me call, three sends in order, each output paired with its item', async () => {
-    const params = ['one', 'two', 'three'].map((text) => ({ kind: 'text', recipientId: USER, text }))
+    const params = ['one', 'two', 'three'].map((text) => ({ resource: 'message', operation: 'sendText', recipientId: USER, text }))
     const { out } = await run(params, { items: params.map(() => ({ json: {} })) })
     expect(mock.requestsTo('/v24.0/me')).toHaveLength(1)
     expect(mock.sent.map((s) => s.body.message.text)).toEqual(['one', 'two', 'three'])
@@ -234,7 +234,7 @@ describe('items, the account call, errors', () => {
     await mock.close()
     mock = await startMockGraph({ now: Date.now(), appSecret: 'test-app-secret', account: { userId: '17841400000000123', userIdAsNumber: true } })
     store = createCredentialStore(credentialType, { clientSecret: mock.appSecret, oauthAccessToken: mock.tokens.issueShortLived(), instagramUrl: mock.url })
-    const { out } = await run({ kind: 'text', recipientId: USER, text: 'hi' })
+    const { out } = await run({ resource: 'message', operation: 'sendText', recipientId: USER, text: 'hi' })
     // the mock really answers a bare number (JSON.parse would round it)
     const raw = await (await fetch(`${mock.url}/v24.0/me?fields=user_id`, { headers: { authorization: `Bearer ${store.read().accessToken}` } })).text()
     expect(raw).toContain('"user_id":17841400000000123')
@@ -245,18 +245,18 @@ describe('items, the account call, errors', () => {
 
   test('Meta refuses (outside the 24 h window): NodeApiError with the addon code and HTTP status', async () => {
     mock.recipients.set(USER, { windowClosed: true })
-    const err = await run({ kind: 'text', recipientId: USER, text: 'late' }).catch((e) => e)
+    const err = await run({ resource: 'message', operation: 'sendText', recipientId: USER, text: 'late' }).catch((e) => e)
     expect(err).toBeInstanceOf(NodeApiError)
     expect(err.context.code).toBe('OUTSIDE_MESSAGING_WINDOW')
     expect(err.context.itemIndex).toBe(0)
     expect(err.httpCode).toBe('403')
-    expect(err.errorResponse).toMatchObject({ code: 'OUTSIDE_MESSAGING_WINDOW', graphCode: 10, graphSubcode: 2534022, httpStatus: 403 })
-    expect(JSON.stringify(err.errorResponse)).not.toContain(store.read().accessToken)
+    expect(err.context).toMatchObject({ code: 'OUTSIDE_MESSAGING_WINDOW', graphCode: 10, graphSubcode: 2534022, httpStatus: 403 })
+    expect(JSON.stringify({ ...err, message: err.message })).not.toContain(store.read().accessToken)
   })
 
   test('invalid input: NodeOperationError INVALID_ARGUMENT, nothing posted', async () => {
     const reply = { title: 'x', payload: 'X' }
-    const err = await run({ kind: 'text', recipientId: USER, text: 'hi', quickReplies: { reply: Array(14).fill(reply) } }).catch((e) => e)
+    const err = await run({ resource: 'message', operation: 'sendQuickReplies', recipientId: USER, text: 'hi', quickReplies: { reply: Array(14).fill(reply) } }).catch((e) => e)
     expect(err).toBeInstanceOf(NodeOperationError)
     expect(err.context.code).toBe('INVALID_ARGUMENT')
     expect(err.message).toMatch(/quickReplies\[13\]/)
@@ -267,9 +267,9 @@ describe('items, the account call, errors', () => {
     const late = '1254477777779999'
     mock.recipients.set(late, { windowClosed: true })
     const params = [
-      { kind: 'text', recipientId: USER, text: 'a' },
-      { kind: 'text', recipientId: late, text: 'b' },
-      { kind: 'text', recipientId: USER, text: 'c' },
+      { resource: 'message', operation: 'sendText', recipientId: USER, text: 'a' },
+      { resource: 'message', operation: 'sendText', recipientId: late, text: 'b' },
+      { resource: 'message', operation: 'sendText', recipientId: USER, text: 'c' },
     ]
     const { out } = await run(params, { items: params.map(() => ({ json: {} })), continueOnFail: true })
     expect(out[0]).toHaveLength(3)
@@ -291,11 +291,11 @@ describe('items, the account call, errors', () => {
       accessTokenExpiresAt: Date.now() - day,
     })
     store = createCredentialStore(credentialType, stored)
-    const err = await run({ kind: 'text', recipientId: USER, text: 'hi' }).catch((e) => e)
+    const err = await run({ resource: 'message', operation: 'sendText', recipientId: USER, text: 'hi' }).catch((e) => e)
     expect(err.context.code).toBe('TOKEN_EXPIRED')
     expect(mock.requests).toHaveLength(0)
 
-    const { out } = await run({ kind: 'text', recipientId: USER, text: 'hi' }, { continueOnFail: true })
+    const { out } = await run({ resource: 'message', operation: 'sendText', recipientId: USER, text: 'hi' }, { continueOnFail: true })
     expect(out[0]).toEqual([{ json: expect.objectContaining({ code: 'TOKEN_EXPIRED' }), pairedItem: { item: 0 } }])
   })
 })

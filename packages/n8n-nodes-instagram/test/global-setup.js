@@ -18,13 +18,13 @@ function newest(dir, ext) {
 }
 
 module.exports = async function globalSetup() {
-  const src = Math.max(newest(path.join(root, 'credentials'), '.ts'), newest(path.join(root, 'nodes'), '.ts'), newest(path.join(root, 'nodes'), '.svg'))
+  const src = Math.max(newest(path.join(root, 'credentials'), '.ts'), newest(path.join(root, 'nodes'), '.ts'), newest(path.join(root, 'nodes'), '.svg'), newest(path.join(root, 'nodes'), '.json'))
   const built = newest(path.join(root, 'dist'), '.js')
   if (built >= src && built > 0) return
-  if (!fs.existsSync(path.join(root, 'node_modules', 'n8n-workflow'))) {
-    throw new Error('examples/n8n-nodes-instagram: run `npm install` there first (n8n-workflow, typescript)')
+  if (!fs.existsSync(require.resolve('typescript/package.json', { paths: [root] }))) {
+    throw new Error('packages/n8n-nodes-instagram: run `npm install` at the repository root first')
   }
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' })
+  const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' })
   if (r.status !== 0) throw new Error('tsc failed')
-  require(path.join(root, 'scripts', 'copy-icons.js'))
+  require(path.join(root, 'scripts', 'copy-assets.js'))
 }

@@ -1,0 +1,243 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { verifyWebhookSync } from 'instagram-native';
+import type { WebhookEvent } from 'instagram-native';
+import { CREDENTIAL_TYPE, metaApp, webhookSecrets } from '../../credentials/InstagramNativeApi.credentials';
+import { toNodeError } from '../Instagram/errors';
+import { appSubscription, derivedVerifyToken, registerApp, subscribeAccount, unregisterApp } from './registration';
+
+/** Webhook fields of object instagram an app (and an account) can subscribe to. */
+const SUBSCRIBE_FIELDS = [
+	'comments',
+	'live_comments',
+	'mentions',
+	'message_edit',
+	'message_reactions',
+	'messages',
+	'messaging_optins',
+	'messaging_postbacks',
+	'messaging_referral',
+	'messaging_seen',
+	'standby',
+];
+
+/** The addon's event types a workflow may select (echoes have their own option). */
+const EVENT_TYPES = [
+	'comment',
+	'handover',
+	'live_comment',
+	'mention',
+	'message',
+	'message_deleted',
+	'message_edit',
+	'message_unsupported',
+	'optin',
+	'postback',
+	'reaction',
+	'read',
+	'referral',
+	'story_insights',
+	'unknown',
+];
+
+const ECHO = 'message_echo';
+
+export class InstagramTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Instagram Native Trigger',
+		name: 'instagramTrigger',
+		icon: { light: 'file:instagram.svg', dark: 'file:instagram.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["registration"] === "automatic" ? "registers its webhook" : "webhook set up by hand" }}',
+		description: 'Starts the workflow on Instagram messages and comments (signatures checked on the raw bytes)',
+		defaults: { name: 'Instagram Native Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		webhooks: [
+			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
+		properties: [
+			{
+				displayName: 'Webhook Registration',
+				name: 'registration',
+				type: 'options',
+				options: [
+					{
+						name: 'Automatic',
+						value: 'automatic',
+						description:
+							"Registers this node's webhook URL (test or production) and a generated verify token with the Meta app, and removes it on deactivation. Needs the Meta App ID and Meta App Secret in the credential.",
+					},
+					{
+						name: 'Manual',
+						value: 'manual',
+						description: "The callback URL and the credential's Webhook Verify Token are entered in Meta's App Dashboard by hand",
+					},
+				],
+				default: 'automatic',
+			},
+			{
+				displayName:
+					"In Meta's App Dashboard (Webhooks, object Instagram), set the callback URL to this node's webhook URL and the verify token to the credential's Webhook Verify Token",
+				name: 'manualNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { registration: ['manual'] } },
+			},
+			{
+				displayName: 'Subscribe Fields',
+				name: 'subscribeFields',
+				type: 'multiOptions',
+				options: SUBSCRIBE_FIELDS.map((f) => ({ name: f, value: f })),
+				default: ['messages', 'messaging_postbacks', 'message_reactions', 'comments'],
+				description:
+					'The webhook fields the app and the account are subscribed to on activation (the account with POST /me/subscribed_apps)',
+			},
+			{
+				displayName: 'Event Types',
+				name: 'eventTypes',
+				type: 'multiOptions',
+				options: EVENT_TYPES.map((t) => ({ name: t, value: t })),
+				default: [],
+				description: 'Only these kinds of events start the workflow (none selected: all but echoes)',
+			},
+			{
+				displayName: 'Include Echoes',
+				name: 'includeEchoes',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether the messages this account sends (Meta echoes each one as message_echo) start the workflow too. Off by default: a workflow that replies to senderId would answer itself.",
+			},
+		],
+	};
+
+	webhookMethods = {
+		default: {
+			/** Registered for this app with this URL and every field, and the account subscribed? */
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const fields = this.getNodeParameter('subscribeFields', []) as string[];
+				const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+				try {
+					if (this.getNodeParameter('registration', 'automatic') === 'automatic') {
+						if (!metaApp(credentials)) return false; // create() says what is missing
+						const mine = await appSubscription.call(this);
+						const url = this.getNodeWebhookUrl('default');
+						if (!mine || mine.callbackUrl !== url || !fields.every((f) => mine.fields.includes(f))) return false;
+					}
+					if (fields.length === 0) return true;
+					return (await subscribeAccount.call(this, fields, true)).ok;
+				} catch (error) {
+					// create() runs next and reports what is wrong
+					this.logger.debug(`Instagram Trigger: checking the webhook registration failed: ${(error as Error).message}`);
+					return false;
+				}
+			},
+			/** Registers the webhook (automatic), then subscribes the account when its token allows. */
+			async create(this: IHookFunctions): Promise<boolean> {
+				const fields = this.getNodeParameter('subscribeFields', []) as string[];
+				const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+				try {
+					if (this.getNodeParameter('registration', 'automatic') === 'automatic') {
+						const app = metaApp(credentials);
+						if (!app) {
+							throw new NodeOperationError(this.getNode(), 'Automatic webhook registration needs the Meta App ID and Meta App Secret', {
+								description: 'Fill both in the credential, or set Webhook Registration to Manual and register the webhook in the App Dashboard.',
+							});
+						}
+						if (fields.length === 0) throw new NodeOperationError(this.getNode(), 'Choose at least one Subscribe Field');
+						await registerApp.call(this, this.getNodeWebhookUrl('default') as string, derivedVerifyToken.call(this, app.secret), fields);
+					}
+					if (fields.length > 0) {
+						const account = await subscribeAccount.call(this, fields, false);
+						if (account.skipped) {
+							this.logger.warn(
+								`Instagram Trigger: the account was not subscribed to the app (${account.skipped}). Deliveries still arrive if it was subscribed before; reconnect the credential and activate again otherwise.`,
+							);
+						}
+					}
+					return true;
+				} catch (error) {
+					throw toNodeError(this.getNode(), error);
+				}
+			},
+			/** Removes the app's registration when it is this trigger's URL; the account's subscription stays. */
+			async delete(this: IHookFunctions): Promise<boolean> {
+				if (this.getNodeParameter('registration', 'automatic') !== 'automatic') return true;
+				const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+				if (!metaApp(credentials)) return true;
+				try {
+					const mine = await appSubscription.call(this);
+					if (mine && mine.callbackUrl === this.getNodeWebhookUrl('default')) await unregisterApp.call(this);
+					return true;
+				} catch (error) {
+					this.logger.warn(`Instagram Trigger: the webhook registration could not be removed: ${(error as Error).message}`);
+					return false;
+				}
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+		const req = this.getRequestObject();
+		const res = this.getResponseObject();
+		const method = req.method.toUpperCase();
+		const answer = (status: number, text: string): IWebhookResponseData => {
+			res.status(status).type('text/plain').send(text);
+			return { noWebhookResponse: true };
+		};
+
+		if (method === 'GET') {
+			const app = metaApp(credentials);
+			const verifyToken =
+				this.getNodeParameter('registration', 'automatic') === 'automatic'
+					? app && derivedVerifyToken.call(this, app.secret)
+					: (credentials.verifyToken as string) || undefined;
+			if (!verifyToken) {
+				return answer(403, 'NO_VERIFY_TOKEN: set the Webhook Verify Token in the credential (manual registration) or the Meta App ID and Secret (automatic)');
+			}
+			const result = verifyWebhookSync({ method, query: req.query as Record<string, string | string[] | undefined> }, { verifyToken });
+			if (result.kind === 'challenge') return answer(200, result.body);
+			return result.kind === 'rejected' ? answer(result.status, result.reason) : answer(400, 'HANDSHAKE_INVALID');
+		}
+
+		const secrets = webhookSecrets(credentials);
+		if (secrets.length === 0) return answer(500, 'NO_APP_SECRET: set the Meta App Secret (or App Secret) in the credential');
+		const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody;
+		if (rawBody === undefined) throw new NodeOperationError(this.getNode(), 'The raw request body is not available');
+		const result = verifyWebhookSync(
+			{
+				method,
+				query: req.query as Record<string, string | string[] | undefined>,
+				headers: req.headers as Record<string, string | string[] | undefined>,
+				body: rawBody,
+			},
+			{ appSecret: secrets },
+		);
+		if (result.kind === 'rejected') return answer(result.status, result.reason);
+		if (result.kind !== 'events') return answer(400, 'MALFORMED_PAYLOAD');
+		res.status(200).end();
+
+		const wanted = this.getNodeParameter('eventTypes', []) as string[];
+		const echoes = this.getNodeParameter('includeEchoes', false) as boolean;
+		const events = result.events.filter((e: WebhookEvent) =>
+			e.type === ECHO ? echoes : wanted.length === 0 || wanted.includes(e.type),
+		);
+		if (events.length === 0) return { noWebhookResponse: true };
+		return {
+			noWebhookResponse: true,
+			workflowData: [this.helpers.returnJsonArray(events as unknown as IDataObject[])],
+		};
+	}
+}
