@@ -27,7 +27,7 @@ mod tests;
 
 pub use event::{Attachment, Comment, EventType, Postback, Reaction, ReactionAction, Referral, ReplyTo, WebhookEvent};
 pub use input::{string_map, OneOrMany, SecretsInput};
-pub use normalise::{normalise, Malformed, Payload};
+pub use normalise::{mend_lone_surrogates, normalise, Malformed, Payload};
 pub use signature::{SIGNATURE_256_HEADER, SIGNATURE_SHA1_HEADER};
 
 use crate::error::Error;

@@ -134,7 +134,7 @@ fn parse(body: &[u8]) -> Result<Value, Malformed> {
 /// inside strings are touched (`\\ud83d` is a backslash and text), and the signature has
 /// already been checked on the bytes as received: this is a fixed, deterministic reading of
 /// exactly those bytes, so redeliveries keep their event ids.
-pub(crate) fn mend_lone_surrogates(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+pub fn mend_lone_surrogates(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     fn unit(b: &[u8], at: usize) -> Option<u16> {
         let hex = b.get(at..at + 4)?;
         u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
