@@ -14,49 +14,32 @@ const PACKAGE = 'instagram-native'
 // Keep in sync with package.json napi.targets (a Jest test checks it).
 const PUBLISHED = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl', 'darwin-x64', 'darwin-arm64', 'win32-x64-msvc']
 
-// The same detection idea as the generated index.js: process.report's glibc version first,
-// then musl's loader among the shared objects, then /usr/bin/ldd.
+// Which libc Node itself runs on, as its diagnostic report says (a glibc build reports its
+// glibc version; a musl build reports none). Only for the message: the generated index.js
+// has already made the loading decision.
 function detectLibc() {
   if (process.platform !== 'linux') return { libc: null, version: null }
   try {
-    if (process.report && typeof process.report.getReport === 'function') {
-      const previous = process.report.excludeNetwork
-      process.report.excludeNetwork = true
-      let report
-      try {
-        report = process.report.getReport()
-      } finally {
-        process.report.excludeNetwork = previous
-      }
-      if (typeof report === 'string') report = JSON.parse(report)
-      if (report && report.header && report.header.glibcVersionRuntime) {
-        return { libc: 'glibc', version: report.header.glibcVersionRuntime }
-      }
-      if (report && Array.isArray(report.sharedObjects) && report.sharedObjects.some((f) => f.includes('libc.musl-') || f.includes('ld-musl-'))) {
-        return { libc: 'musl', version: null }
-      }
+    const previous = process.report.excludeNetwork
+    process.report.excludeNetwork = true
+    let report
+    try {
+      report = process.report.getReport()
+    } finally {
+      process.report.excludeNetwork = previous
     }
+    if (typeof report === 'string') report = JSON.parse(report)
+    const glibc = report && report.header && report.header.glibcVersionRuntime
+    return glibc ? { libc: 'glibc', version: glibc } : { libc: 'musl', version: null }
   } catch {
-    // fall through to the file check
+    return { libc: null, version: null }
   }
-  try {
-    const ldd = require('fs').readFileSync('/usr/bin/ldd', 'utf8')
-    if (ldd.includes('musl')) return { libc: 'musl', version: null }
-    if (ldd.includes('GNU') || ldd.includes('glibc')) return { libc: 'glibc', version: null }
-  } catch {
-    // unknown
-  }
-  return { libc: null, version: null }
 }
 
 function platformArchAbi(platform, arch, libc) {
   if (platform === 'linux') return `${platform}-${arch}-${libc === 'musl' ? 'musl' : 'gnu'}`
   if (platform === 'win32') return `${platform}-${arch}-msvc`
   return `${platform}-${arch}`
-}
-
-function isMissingBinding(err) {
-  return !!err && typeof err.message === 'string' && /^(Cannot find native binding|Failed to load native binding)/.test(err.message)
 }
 
 function loadErrorMessages(err) {
@@ -105,9 +88,10 @@ function missingBindingError(original) {
   return error
 }
 
+// The generated index.js throws only when no binary could be loaded (each failed attempt is
+// in the error's `cause` chain).
 try {
   module.exports = require('./index.js')
 } catch (err) {
-  if (isMissingBinding(err)) throw missingBindingError(err)
-  throw err
+  throw missingBindingError(err)
 }

@@ -41,6 +41,19 @@ function request(url, { method = 'GET', headers = {}, body, timeoutMs = 5000, on
   })
 }
 
+// The first line a child process prints on stdout (the standalone mock's URL).
+function firstLine(child) {
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout.on('data', (c) => {
+      out += c
+      const nl = out.indexOf('\n')
+      if (nl >= 0) resolve(out.slice(0, nl))
+    })
+    child.on('exit', (code) => reject(new Error(`exited ${code}`)))
+  })
+}
+
 const json = (r) => JSON.parse(r.text)
 const bearer = (t) => ({ authorization: `Bearer ${t}` })
 
@@ -181,6 +194,94 @@ test('issueLongLived with issuedAt, revoke, facebook exchange', () => withMock({
   r = await request(`${mock.url}/v3.2/oauth/access_token?grant_type=fb_exchange_token&client_id=${APP_ID}&client_secret=${SECRET}&fb_exchange_token=${fbShort}`)
   assert.equal(r.status, 200)
 }))
+
+// ---------------------------------------------------------------- refresh models
+
+// A long-lived token two days old, refreshed now: { old, r (the answer), state (GET /__mock/state) }.
+async function refreshOnce(mock) {
+  const old = mock.tokens.issueLongLived({ issuedAt: T0 - 2 * DAY })
+  const r = await request(`${mock.url}/refresh_access_token?grant_type=ig_refresh_token&access_token=${old}`)
+  const state = json(await request(`${mock.url}/__mock/state`))
+  return { old, r, state }
+}
+const meWith = (mock, t) => request(`${mock.url}/v24.0/me?fields=user_id`, { headers: bearer(t) })
+
+test("refresh model 'new' (the default): a new string, the previous one valid until its own expiry", () => withMock({}, async (mock) => {
+  assert.equal(mock.refreshModel, 'new')
+  const { old, r, state } = await refreshOnce(mock)
+  assert.equal(state.refreshModel, 'new')
+  assert.equal(r.status, 200)
+  const next = json(r).access_token
+  assert.notEqual(next, old)
+  assert.deepEqual(
+    { origin: mock.tokens.get(next).origin, from: mock.tokens.get(next).from, expiresAt: mock.tokens.get(next).expiresAt },
+    { origin: 'refresh', from: old, expiresAt: T0 + 5183944 * 1000 },
+  )
+  assert.equal(mock.tokens.get(old).revokedSubcode, undefined)
+  assert.equal((await meWith(mock, old)).status, 200)
+  // until its own expiry (issued 2 days before T0 for 60 days), not a moment longer
+  mock.clock.set(T0 + 58 * DAY)
+  assert.equal(json(await meWith(mock, old)).error.error_subcode, 463)
+  assert.equal((await meWith(mock, next)).status, 200)
+}))
+
+test("refresh model 'new-revoke': a new string, the previous one answers as a revoked token", () => withMock({ refreshModel: 'new-revoke' }, async (mock) => {
+  const { old, r, state } = await refreshOnce(mock)
+  assert.equal(state.refreshModel, 'new-revoke')
+  assert.equal(r.status, 200)
+  const next = json(r).access_token
+  assert.notEqual(next, old)
+  assert.equal(json(r).expires_in, 5183944)
+  assert.equal(mock.tokens.get(old).revokedSubcode, 460)
+  assert.equal(mock.tokens.isValid(old), false)
+  let res = await meWith(mock, old)
+  assert.deepEqual([res.status, json(res).error.code, json(res).error.error_subcode], [400, 190, 460])
+  // a second refresh of the previous token (another process that still holds it) fails the same way
+  res = await request(`${mock.url}/refresh_access_token?grant_type=ig_refresh_token&access_token=${old}`)
+  assert.deepEqual([res.status, json(res).error.code, json(res).error.error_subcode], [400, 190, 460])
+  assert.equal((await meWith(mock, next)).status, 200)
+}))
+
+test("refresh model 'same': the same string, its expiry moved to now + the long-lived lifetime", () => withMock({}, async (mock) => {
+  let res = await request(`${mock.url}/__mock/refresh-model`, { method: 'POST', body: JSON.stringify({ model: 'same' }) })
+  assert.deepEqual([res.status, json(res)], [200, { refreshModel: 'same' }])
+  assert.equal(mock.refreshModel, 'same')
+  const sizeBefore = mock.tokens.size
+  const { old, r, state } = await refreshOnce(mock)
+  assert.equal(state.refreshModel, 'same')
+  assert.equal(r.status, 200)
+  assert.equal(json(r).access_token, old)
+  assert.equal(json(r).expires_in, 5183944)
+  assert.equal(mock.tokens.size, sizeBefore + 1) // the issued token only: no second one
+  assert.equal(mock.tokens.get(old).expiresAt, T0 + 5183944 * 1000)
+  assert.equal(mock.tokens.get(old).revokedSubcode, undefined)
+  // past the expiry it had before the refresh, still valid
+  mock.clock.set(T0 + 58 * DAY)
+  assert.equal((await meWith(mock, old)).status, 200)
+  mock.clock.set(T0 + 5183944 * 1000)
+  assert.equal(json(await meWith(mock, old)).error.error_subcode, 463)
+}))
+
+test('refresh model: set by option, method, control route and CLI; unknown models refused', async () => {
+  await assert.rejects(startMockGraph({ refreshModel: 'rotate' }), TypeError)
+  await withMock({ refreshModel: 'same' }, async (mock) => {
+    assert.equal(mock.refreshModel, 'same')
+    mock.setRefreshModel('new-revoke')
+    assert.equal(mock.refreshModel, 'new-revoke')
+    assert.throws(() => mock.setRefreshModel('rotate'), TypeError)
+    const r = await request(`${mock.url}/__mock/refresh-model`, { method: 'POST', body: JSON.stringify({ model: 'rotate' }) })
+    assert.equal(r.status, 400)
+    assert.match(json(r).error, /refreshModel/)
+    assert.equal(mock.refreshModel, 'new-revoke')
+  })
+  const child = spawn(process.execPath, [path.join(__dirname, 'graph-server.js'), '--port', '0', '--refresh-model', 'same'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  try {
+    const url = await firstLine(child)
+    assert.equal(json(await request(`${url}/__mock/state`)).refreshModel, 'same')
+  } finally {
+    child.kill('SIGTERM')
+  }
+})
 
 test('bearer vs query token are recorded; unknown and missing tokens', () => withMock({}, async (mock) => {
   const t = mock.tokens.issueLongLived()
@@ -588,15 +689,7 @@ test('options: log: false, custom pages, control endpoints', async () => {
 test('standalone: node mock/graph-server.js --port 0 prints its URL', async () => {
   const child = spawn(process.execPath, [path.join(__dirname, 'graph-server.js'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
   try {
-    const url = await new Promise((resolve, reject) => {
-      let out = ''
-      child.stdout.on('data', (c) => {
-        out += c
-        const nl = out.indexOf('\n')
-        if (nl >= 0) resolve(out.slice(0, nl))
-      })
-      child.on('exit', (code) => reject(new Error(`exited ${code}`)))
-    })
+    const url = await firstLine(child)
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/)
     const r = await request(`${url}/__mock/state`)
     assert.equal(r.status, 200)

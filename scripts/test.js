@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: build the addon (debug), run the Rust unit tests, lint the n8n package with n8n's
-// own linter, then the Jest suites through the built binding (the project's and the n8n
-// package's), then the n8n package's error tests in one realm with n8n's real error classes.
+// `npm test`: build the addon (debug), run the Rust unit tests (the generated TypeScript
+// header included), lint the n8n package with n8n's own linter, then the Jest suites through the
+// built binding (the project's and the n8n package's), the mock Graph server's self-test, and
+// the n8n package's error tests in one realm with n8n's real error classes.
 // Stops at the first failing step with its exit code.
 'use strict'
 const { spawnSync } = require('node:child_process')
@@ -23,6 +24,7 @@ const steps = [
   ['Rust unit tests', 'cargo', ['test', '--lib', '--quiet']],
   ['n8n package: n8n-node lint (self-hosted config)', npm, ['run', 'lint', '--workspace', 'n8n-nodes-instagram']],
   ['Jest suites', bin('jest'), process.argv.slice(2)],
+  ['the mock Graph server\'s self-test (node --test)', process.execPath, ['--test', path.join(root, 'mock', 'selftest.test.js')]],
   ["n8n package: errors through n8n's own classes, n8n-workflow 1.x and 2.x (node --test)", process.execPath, ['--test', path.join(n8nPackage, 'test', 'realm', 'errors-in-n8n-realm.js')]],
 ]
 

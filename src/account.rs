@@ -10,23 +10,36 @@ use crate::secret::Secret;
 /// Pages of `/me/accounts` followed at most (a page holds 25 by default).
 const MAX_PAGES: usize = 100;
 
-/// `getAccount`'s request.
+/// The request of `getAccount`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(test, ts(rename = "GetAccountRequest"))]
 pub struct AccountRequest {
     pub access_token: Secret,
+    /// Default: `'facebook'` for a token starting `EAA`, else `'instagram'`.
     pub login_type: Option<LoginType>,
 }
 
-/// `InstagramAccount` of API.md.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// An Instagram professional account reachable with a token.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
 pub struct InstagramAccount {
-    /// The IG professional account id (the one webhooks carry in `entry[].id`).
+    /// The IG professional account id (`user_id`): the id webhooks carry in `entry[].id`
+    /// and the `accountId` for sending. Always a string.
     pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// `BUSINESS` or `MEDIA_CREATOR` (Instagram login).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
+    /// The linked Facebook page (Facebook login).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_name: Option<String>,
 }
 

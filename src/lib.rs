@@ -26,6 +26,8 @@ pub mod token;
 pub mod webhook;
 
 #[cfg(test)]
+mod dts;
+#[cfg(test)]
 mod secret_hygiene_tests;
 
 // Under `cargo test` the napi registrations are compiled out, so the exports look unused.

@@ -1,12 +1,14 @@
 //! Secrets (tokens, app/client secrets, verify tokens) as a type that cannot be printed.
 
 use std::fmt;
+use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
 /// A secret string. `Debug` and `Display` print `[redacted]`; the only way to read it is
 /// [`Secret::expose`], used where the secret goes on the wire or into an HMAC.
 #[derive(Clone, PartialEq, Eq, Default)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(type = "string"))]
 pub struct Secret(String);
 
 impl Secret {
@@ -24,11 +26,31 @@ impl Secret {
 
     /// A short one-way fingerprint: 16 hex digits of SHA-256 over a domain tag and the
     /// secret. Enough to tell two tokens apart; useless for recovering one.
+    ///
+    /// The last secret fingerprinted and its fingerprint are kept: the credential hook asks
+    /// for the same OAuth token's fingerprint before every n8n request.
     pub fn fingerprint(&self) -> String {
+        static LAST: Mutex<Option<(Secret, String)>> = Mutex::new(None);
+        let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((secret, fingerprint)) = last.as_ref() {
+            if secret.0 == self.0 {
+                return fingerprint.clone();
+            }
+        }
         let mut h = Sha256::new();
         h.update(b"instagram-native/token-fingerprint/v1\0");
         h.update(self.0.as_bytes());
-        hex::encode(&h.finalize()[..8])
+        let fingerprint = hex::encode(&h.finalize()[..8]);
+        *last = Some((self.clone(), fingerprint.clone()));
+        fingerprint
+    }
+}
+
+impl Secret {
+    /// Serializes the text itself: only for a result handed to the caller who owns the
+    /// secret (a granted token in `TokenGrant` / `PreAuthResult`), never for a log or an error.
+    pub fn serialize_exposed<S: serde::Serializer>(secret: &Secret, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&secret.0)
     }
 }
 

@@ -5,9 +5,11 @@ use serde::Deserialize;
 
 use crate::error::Error;
 
-/// A point in time as a caller may give it.
+/// A point in time as a caller may give it: epoch ms, epoch seconds (a number below 10^11)
+/// or an RFC 3339 string.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "must be epoch milliseconds or an RFC 3339 date-time string")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum TimeInput {
     Number(f64),
     Text(String),

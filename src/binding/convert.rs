@@ -1,55 +1,13 @@
-//! JS values ⇄ core types, and core errors → JS `Error` objects with `code` and the
-//! structured properties of API.md.
+//! Core results and errors → JavaScript: results through serde straight into JS values (or,
+//! for webhook results, one JSON text), errors as `Error` objects with `code` and the
+//! structured properties of API.md; and the two ways an export hands back a promise.
 
 use std::future::Future;
 
 use napi::bindgen_prelude::*;
-use serde::de::DeserializeOwned;
+use serde::Serialize;
 
-use super::js::{Js, Kind};
 use crate::error::Error as CoreError;
-pub use crate::input::from_json;
-
-/// Reads a JS argument into a core input type. Wrong shapes become `INVALID_ARGUMENT`
-/// naming the field path (`message.quickReplies[3].title`), never echoing the value (it
-/// may be a secret).
-///
-/// Only the argument's own properties are read (never one inherited from a polluted
-/// `Object.prototype`), and for a plain struct only its own fields (by name), so other keys
-/// of a large object (an n8n credential) cost nothing and cannot fail the call.
-pub fn from_js<T: DeserializeOwned>(env: &Env, value: Unknown, root: &str) -> std::result::Result<T, CoreError> {
-    let js = Js::new(env);
-    let v = value.raw();
-    let is_object = matches!(js.kind(v), Ok(Kind::Object)) && matches!(js.is_array(v), Ok(false));
-    if !is_object {
-        return Err(CoreError::invalid(root, "must be an object"));
-    }
-    let Some(fields) = crate::input::struct_fields::<T>() else {
-        return from_json(js.json_of(v, "")?, root);
-    };
-    let mut map = serde_json::Map::new();
-    for name in fields {
-        let field = if root == "options" || root == "secrets" { format!("{root}.{name}") } else { (*name).to_string() };
-        let item = js.own(v, name).map_err(|_| CoreError::invalid(field.as_str(), "cannot be read"))?;
-        if let Some(item) = item {
-            map.insert((*name).to_string(), js.json_of(item, &field)?);
-        }
-    }
-    from_json(serde_json::Value::Object(map), root)
-}
-
-/// Like [`from_js`] for an optional argument: `undefined` and `null` give the default.
-pub fn from_js_opt<T: DeserializeOwned + Default>(
-    env: &Env,
-    value: Option<Unknown>,
-    root: &str,
-) -> std::result::Result<T, CoreError> {
-    match value {
-        None => Ok(T::default()),
-        Some(v) if Js::new(env).is_nullish(v.raw()) => Ok(T::default()),
-        Some(v) => from_js(env, v, root),
-    }
-}
 
 /// The JS `Error` for a core error: `message`, `code`, `retryable`, and every known
 /// property of API.md's `InstagramError`.
@@ -143,9 +101,14 @@ pub fn settled<'env, V: ToNapiValue>(
     Ok(PromiseRaw::new(raw, promise))
 }
 
-/// Epoch ms as a JS number.
-pub fn ms(v: i64) -> f64 {
-    v as f64
+/// A core result as the JS value serde describes (camelCase fields, absent options left
+/// out), built property by property on the JavaScript thread.
+pub struct Out<T>(pub T);
+
+impl<T: Serialize> ToNapiValue for Out<T> {
+    unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> Result<napi::sys::napi_value> {
+        Ok(Env::from_raw(env).to_js_value(&val.0)?.raw())
+    }
 }
 
 /// JSON text handed to JavaScript as the value `JSON.parse` gives for it (the global

@@ -5,28 +5,64 @@
 //!   anywhere in the process) is never read as the caller's input;
 //! - **owned copies**: bytes and strings are copied out of JavaScript before any other JS can
 //!   run, so a buffer that is transferred, changed or freed afterwards cannot reach Rust;
-//! - **bounded**: depth and size limits, so a cyclic or huge argument is an error, not a crash.
+//! - **bounded**: depth and size limits (`crate::input`), so a cyclic or huge argument is an
+//!   error, not a crash.
 //!
 //! A getter or a Proxy trap that throws makes the export throw (or reject with) that very
 //! exception, as `JSON.stringify` does; any other failed N-API call is an `INVALID_ARGUMENT`
 //! naming the field.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ptr;
 
 use napi::sys;
 
-use crate::error::Error as CoreError;
+use crate::input::{self, Source, Unreadable};
 
 type Value = sys::napi_value;
 
-/// The deepest nesting of objects/arrays read from a JS argument (real inputs nest < 10).
-const MAX_DEPTH: u32 = 64;
-/// The most values (objects, arrays, primitives) read from one JS argument.
-const MAX_VALUES: u32 = 100_000;
+/// Property-name strings kept for one env (see `Js::key`).
+struct Keys {
+    env: usize,
+    array: sys::napi_ref,
+    index: HashMap<&'static str, u32>,
+}
+
+thread_local! {
+    static KEYS: RefCell<Keys> = RefCell::new(Keys { env: 0, array: ptr::null_mut(), index: HashMap::new() });
+}
+
+/// This thread's array of kept property names for `env`, made on first use. A thread runs
+/// one env at a time (the main thread, or one worker per thread), so a change of env starts
+/// a new array. (Node-API before version 10 cannot reference a string, an array it can.)
+fn kept_keys(env: sys::napi_env) -> Option<Value> {
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        let mut array = ptr::null_mut();
+        // SAFETY: `env` is the live env of the current call; a reference lives as long as its
+        // env (Node frees every reference of an env when the env ends), and one made for
+        // another env is never used (checked first).
+        unsafe {
+            if keys.env != env as usize {
+                let mut r = ptr::null_mut();
+                if sys::napi_create_array(env, &mut array) != sys::Status::napi_ok
+                    || sys::napi_create_reference(env, array, 1, &mut r) != sys::Status::napi_ok
+                {
+                    return None;
+                }
+                *keys = Keys { env: env as usize, array: r, index: HashMap::new() };
+                return Some(array);
+            }
+            (sys::napi_get_reference_value(env, keys.array, &mut array) == sys::Status::napi_ok).then_some(array)
+        }
+    })
+}
+
 /// The most entries read from a `Map`, `Headers` or `URLSearchParams`.
 const MAX_ENTRIES: u32 = 10_000;
 
-/// The kind of a JavaScript value.
+/// The kind of a JavaScript value (`typeof`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Undefined,
@@ -44,6 +80,8 @@ pub enum Kind {
 #[derive(Clone, Copy)]
 pub struct Js {
     env: sys::napi_env,
+    /// The array of kept property names (see `Js::key`); null when it could not be made.
+    keys: Value,
 }
 
 /// The failure of one N-API call (a throwing getter, a revoked Proxy …), already cleared.
@@ -54,7 +92,8 @@ type R<T> = std::result::Result<T, Failed>;
 
 impl Js {
     pub fn new(env: &napi::Env) -> Self {
-        Js { env: env.raw() }
+        let env = env.raw();
+        Js { env, keys: kept_keys(env).unwrap_or(ptr::null_mut()) }
     }
 
     /// Checks a status. On failure an exception thrown by the caller's own code (a getter, a
@@ -95,18 +134,41 @@ impl Js {
         })
     }
 
-    pub fn is_nullish(&self, v: Value) -> bool {
-        matches!(self.kind(v), Ok(Kind::Undefined | Kind::Null))
-    }
-
     /// The value of the own property `name`, or `None` when the object has no such own
     /// property or it is `undefined`. An inherited property is never read.
     pub fn own(&self, obj: Value, name: &str) -> R<Option<Value>> {
         let key = self.string_value(name)?;
+        Ok(self.own_by_key(obj, key)?.map(|(v, _)| v))
+    }
+
+    /// [`Js::own`] for a name known at compile time (a struct field), with the name's JS
+    /// string made once per thread and kept: V8 looks a kept (internalized) key up at once,
+    /// where a fresh string must be hashed and internalized on every call.
+    pub fn own_static(&self, obj: Value, name: &'static str) -> R<Option<(Value, Kind)>> {
+        let key = self.key(name)?;
         self.own_by_key(obj, key)
     }
 
-    fn own_by_key(&self, obj: Value, key: Value) -> R<Option<Value>> {
+    /// The kept JS string for `name`: an element of the array this thread keeps for the env.
+    fn key(&self, name: &'static str) -> R<Value> {
+        if self.keys.is_null() {
+            return self.string_value(name);
+        }
+        KEYS.with(|keys| {
+            let mut keys = keys.borrow_mut();
+            if let Some(&i) = keys.index.get(name) {
+                return self.element(self.keys, i);
+            }
+            let v = self.string_value(name)?;
+            let i = keys.index.len() as u32;
+            // SAFETY: live env; an array and a string of it.
+            self.ok(unsafe { sys::napi_set_element(self.env, self.keys, i, v) })?;
+            keys.index.insert(name, i);
+            Ok(v)
+        })
+    }
+
+    fn own_by_key(&self, obj: Value, key: Value) -> R<Option<(Value, Kind)>> {
         let mut has = false;
         // SAFETY: live env; `obj` is an object and `key` a string of this env.
         self.ok(unsafe { sys::napi_has_own_property(self.env, obj, key, &mut has) })?;
@@ -116,7 +178,10 @@ impl Js {
         let mut v = ptr::null_mut();
         // SAFETY: as above.
         self.ok(unsafe { sys::napi_get_property(self.env, obj, key, &mut v) })?;
-        Ok(if matches!(self.kind(v)?, Kind::Undefined) { None } else { Some(v) })
+        Ok(match self.kind(v)? {
+            Kind::Undefined => None,
+            kind => Some((v, kind)),
+        })
     }
 
     /// The own, enumerable, string-keyed property names (array indices as strings), in
@@ -182,6 +247,17 @@ impl Js {
 
     /// A JS string as UTF-8 (an unpaired surrogate becomes U+FFFD), copied.
     pub fn string(&self, v: Value) -> R<String> {
+        // Most strings read (tokens, ids, names) are short: one call into a stack buffer.
+        let mut small = [0u8; 256];
+        let mut written = 0;
+        // SAFETY: live env and a string of it; `small` has room for 255 bytes and the NUL.
+        self.ok(unsafe {
+            sys::napi_get_value_string_utf8(self.env, v, small.as_mut_ptr().cast(), small.len(), &mut written)
+        })?;
+        if written < small.len() - 4 {
+            // Less than a full buffer (minus the longest UTF-8 sequence): nothing was cut.
+            return String::from_utf8(small[..written].to_vec()).map_err(|_| Failed);
+        }
         let mut len = 0;
         // SAFETY: live env and a string of it; a null buffer asks for the length.
         self.ok(unsafe { sys::napi_get_value_string_utf8(self.env, v, ptr::null_mut(), 0, &mut len) })?;
@@ -207,6 +283,18 @@ impl Js {
         // SAFETY: live env and a boolean of it.
         self.ok(unsafe { sys::napi_get_value_bool(self.env, v, &mut b) })?;
         Ok(b)
+    }
+
+    /// True for a `Buffer`, any typed array, a `DataView` or an `ArrayBuffer` (detached or not).
+    pub fn is_binary(&self, v: Value) -> R<bool> {
+        let (mut is_typed, mut is_view, mut is_buffer) = (false, false, false);
+        // SAFETY: live env and a value of it; the out pointers are valid.
+        unsafe {
+            self.ok(sys::napi_is_typedarray(self.env, v, &mut is_typed))?;
+            self.ok(sys::napi_is_dataview(self.env, v, &mut is_view))?;
+            self.ok(sys::napi_is_arraybuffer(self.env, v, &mut is_buffer))?;
+        }
+        Ok(is_typed || is_view || is_buffer)
     }
 
     /// The bytes of a `Buffer`, any typed array, a `DataView` or an `ArrayBuffer`, copied
@@ -348,96 +436,6 @@ impl Js {
         self.ok(unsafe { sys::napi_call_function(self.env, this, f, 0, ptr::null(), &mut out) })?;
         Ok(out)
     }
-
-    /// A JS value as JSON, own enumerable properties only, refusing cycles, deep nesting,
-    /// huge structures, non-finite numbers and values JSON cannot hold. `field` names the
-    /// value in errors (`message.quickReplies[2].title`).
-    pub fn json_of(&self, v: Value, field: &str) -> Result<serde_json::Value, CoreError> {
-        let mut budget = MAX_VALUES;
-        self.json(v, field, field, 0, &mut budget)
-    }
-
-    /// `root` is the field the walk started at: a size or depth error names it (the path of a
-    /// cycle would only repeat itself).
-    fn json(
-        &self,
-        v: Value,
-        root: &str,
-        field: &str,
-        depth: u32,
-        budget: &mut u32,
-    ) -> Result<serde_json::Value, CoreError> {
-        use serde_json::Value as J;
-        let unreadable = || CoreError::invalid(field, "cannot be read");
-        if *budget == 0 || depth > MAX_DEPTH {
-            return Err(CoreError::invalid(
-                if root.is_empty() { "value" } else { root },
-                "must be a plain, acyclic value nested at most 64 levels deep with at most 100000 values",
-            ));
-        }
-        *budget -= 1;
-        Ok(match self.kind(v).map_err(|_| unreadable())? {
-            Kind::Undefined | Kind::Null => J::Null,
-            Kind::Boolean => J::Bool(self.boolean(v).map_err(|_| unreadable())?),
-            Kind::Number => {
-                let n = self.number(v).map_err(|_| unreadable())?;
-                if !n.is_finite() {
-                    return Err(CoreError::invalid(field, "must be a finite number (not NaN or Infinity)"));
-                }
-                json_number(n)
-            }
-            Kind::String => J::String(self.string(v).map_err(|_| unreadable())?),
-            Kind::Other => {
-                return Err(CoreError::invalid(
-                    field,
-                    "has an unsupported type (a function, symbol or bigint): pass strings, numbers, booleans, arrays and objects",
-                ))
-            }
-            Kind::Object if self.is_array(v).map_err(|_| unreadable())? => {
-                let len = self.array_len(v).map_err(|_| unreadable())?;
-                if len >= *budget {
-                    return Err(CoreError::invalid(field, "is too long"));
-                }
-                let mut items = Vec::with_capacity(len as usize);
-                for i in 0..len {
-                    let path = format!("{field}[{i}]");
-                    items.push(match self.own_element(v, i).map_err(|_| CoreError::invalid(&*path, "cannot be read"))? {
-                        Some(e) => self.json(e, root, &path, depth + 1, budget)?,
-                        None => J::Null,
-                    });
-                }
-                J::Array(items)
-            }
-            Kind::Object => {
-                if self.bytes(v, 0).map_err(|_| unreadable())?.is_some() {
-                    return Err(CoreError::invalid(field, "must not be binary data here"));
-                }
-                let mut map = serde_json::Map::new();
-                for key in self.own_keys(v).map_err(|_| unreadable())? {
-                    let name = self.string(key).map_err(|_| unreadable())?;
-                    let path = if field.is_empty() { name.clone() } else { format!("{field}.{name}") };
-                    let Some(item) = self.own_by_key(v, key).map_err(|_| CoreError::invalid(&*path, "cannot be read"))?
-                    else {
-                        continue;
-                    };
-                    let item = self.json(item, root, &path, depth + 1, budget)?;
-                    map.insert(name, item);
-                }
-                J::Object(map)
-            }
-        })
-    }
-}
-
-/// A finite JS number as JSON: an integer when it is one (so integer fields read it),
-/// else a float.
-pub fn json_number(n: f64) -> serde_json::Value {
-    const SAFE: f64 = 9_007_199_254_740_992.0; // 2^53
-    if n.fract() == 0.0 && n.abs() <= SAFE {
-        serde_json::Value::from(n as i64)
-    } else {
-        serde_json::Number::from_f64(n).map_or(serde_json::Value::Null, serde_json::Value::Number)
-    }
 }
 
 /// Bytes per element of a typed array kind; `None` for a kind this addon does not know.
@@ -450,4 +448,77 @@ fn element_size(kind: sys::napi_typedarray_type) -> Option<usize> {
         T::float64_array | T::bigint64_array | T::biguint64_array => 8,
         _ => return None,
     })
+}
+
+/// A JavaScript value read as caller input (see [`crate::input`]).
+#[derive(Clone, Copy)]
+pub struct JsValue {
+    js: Js,
+    v: Value,
+    /// `typeof`, when already known.
+    kind: Option<Kind>,
+}
+
+impl Js {
+    pub fn value(self, v: Value) -> JsValue {
+        JsValue { js: self, v, kind: None }
+    }
+}
+
+impl From<Failed> for Unreadable {
+    fn from(_: Failed) -> Self {
+        Unreadable
+    }
+}
+
+impl Source for JsValue {
+    fn kind(self) -> Result<input::Kind, Unreadable> {
+        let js = self.js;
+        let kind = match self.kind {
+            Some(kind) => kind,
+            None => js.kind(self.v)?,
+        };
+        Ok(match kind {
+            Kind::Undefined | Kind::Null => input::Kind::Nullish,
+            Kind::Boolean => input::Kind::Boolean,
+            Kind::Number => input::Kind::Number,
+            Kind::String => input::Kind::String,
+            Kind::Other => input::Kind::Other,
+            Kind::Object if js.is_array(self.v)? => input::Kind::Array,
+            Kind::Object if js.is_binary(self.v)? => input::Kind::Binary,
+            Kind::Object => input::Kind::Object,
+        })
+    }
+    fn string(self) -> Result<String, Unreadable> {
+        Ok(self.js.string(self.v)?)
+    }
+    fn number(self) -> Result<f64, Unreadable> {
+        Ok(self.js.number(self.v)?)
+    }
+    fn boolean(self) -> Result<bool, Unreadable> {
+        Ok(self.js.boolean(self.v)?)
+    }
+    fn field(self, name: &str) -> Result<Option<Self>, Unreadable> {
+        Ok(self.js.own(self.v, name)?.map(|v| self.js.value(v)))
+    }
+    fn static_field(self, name: &'static str) -> Result<Option<Self>, Unreadable> {
+        Ok(self.js.own_static(self.v, name)?.map(|(v, kind)| JsValue { js: self.js, v, kind: Some(kind) }))
+    }
+    fn keys(self) -> Result<Vec<String>, Unreadable> {
+        let js = self.js;
+        Ok(js.own_keys(self.v)?.into_iter().map(|k| js.string(k)).collect::<R<_>>()?)
+    }
+    fn array_len(self) -> Result<u32, Unreadable> {
+        Ok(self.js.array_len(self.v)?)
+    }
+    fn element(self, i: u32) -> Result<Option<Self>, Unreadable> {
+        Ok(self.js.own_element(self.v, i)?.map(|v| self.js.value(v)))
+    }
+    fn entries(self) -> Result<Option<Vec<(Self, Self)>>, Unreadable> {
+        let js = self.js;
+        Ok(js.collection_entries(self.v)?.map(|e| e.into_iter().map(|(k, v)| (js.value(k), js.value(v))).collect()))
+    }
+    fn bytes(self, limit: usize) -> Result<Option<Vec<u8>>, Unreadable> {
+        Ok(self.js.bytes(self.v, limit)?.map(|(bytes, _len)| bytes))
+    }
 }

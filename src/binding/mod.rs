@@ -1,10 +1,6 @@
-//! The JavaScript surface: the only module that imports napi. Each file converts JS
-//! values to core types, calls the core, and converts the result (or error) back.
+//! The JavaScript surface: the only module that imports napi. `js` reads JavaScript values
+//! as hostile input, `exports` holds the functions, `convert` hands results and errors back.
 
-mod account;
 mod convert;
+mod exports;
 mod js;
-mod messaging;
-mod options;
-mod token;
-mod webhook;

@@ -20,8 +20,9 @@ use crate::secret::{redact, Secret};
 pub const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Which of Meta's two Instagram APIs a token belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum LoginType {
     /// Instagram API with Instagram Login: `IGAA…` tokens, graph.instagram.com.
     Instagram,

@@ -1,6 +1,7 @@
 //! Per-call options (`CallOptions` of API.md): base URLs, API version, timeout, retries,
 //! and the clock.
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -19,15 +20,26 @@ const MAX_TIMEOUT_MS: f64 = 600_000.0;
 const MAX_RETRIES: f64 = 10.0;
 use crate::time::MAX_TIME_MS;
 
-/// `CallOptions` exactly as JavaScript gives it.
+/// Options accepted as the last argument of every networked function.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(test, ts(rename = "CallOptions"))]
 pub struct CallOptionsInput {
+    /// Base URL of the Instagram-login Graph host. Default `"https://graph.instagram.com"`.
+    /// Must be `https://`; `http://` only for loopback hosts. A trailing `/` is ignored.
     pub instagram_url: Option<String>,
+    /// Base URL of the Facebook-login Graph host. Default `"https://graph.facebook.com"`.
     pub facebook_url: Option<String>,
+    /// Graph API version, e.g. `"v24.0"` (the default).
     pub api_version: Option<String>,
+    /// Time limit per attempt in milliseconds. Default 30000.
     pub timeout_ms: Option<f64>,
+    /// Automatic retries for the retryable cases (rate limits, transient Graph errors,
+    /// connect failures). Default 2; 0 to 10.
     pub max_retries: Option<f64>,
+    /// Epoch milliseconds that replace the clock for every time decision (tests, replays);
+    /// also the `issuedAt` of a grant.
     pub now: Option<f64>,
 }
 
@@ -113,8 +125,27 @@ fn is_api_version(v: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl(Url);
 
+/// The base URLs parsed lately: a caller passes the same one or two on every call.
+static PARSED: Mutex<Vec<(String, BaseUrl)>> = Mutex::new(Vec::new());
+const PARSED_KEPT: usize = 8;
+
 impl BaseUrl {
+    /// [`BaseUrl::check`], remembering the last few accepted texts.
     pub fn parse(text: &str, field: &str) -> Result<Self, Error> {
+        if let Some((_, url)) = PARSED.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(t, _)| t == text) {
+            return Ok(url.clone());
+        }
+        let url = Self::check(text, field)?;
+        let mut parsed = PARSED.lock().unwrap_or_else(|e| e.into_inner());
+        if parsed.len() >= PARSED_KEPT {
+            parsed.remove(0);
+        }
+        parsed.push((text.to_string(), url.clone()));
+        Ok(url)
+    }
+
+    /// Parses and checks a base URL (see [`BaseUrl`]).
+    fn check(text: &str, field: &str) -> Result<Self, Error> {
         let url = Url::parse(text).map_err(|_| Error::invalid(field, "must be an absolute https:// URL"))?;
         match url.scheme() {
             "https" => {}

@@ -7,14 +7,21 @@ use serde::Deserialize;
 use crate::error::{classify_graph, Error, ErrorCode, GraphErrorInfo};
 use crate::secret::{redact, Secret};
 
-/// What the rate-limit headers said (`x-app-usage`, `x-business-use-case-usage`).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What the usage headers said about rate limits (`x-app-usage`,
+/// `x-business-use-case-usage`; percentages, throttling at 100).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(test, ts(rename = "RateLimitInfo"))]
 pub struct Usage {
     /// Percent of the app's call budget used (`call_count`, or `call_volume` on graph.instagram.com).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_call_count_pct: Option<f64>,
     /// The highest `call_count` percent among the business-use-case entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_call_count_pct: Option<f64>,
     /// `estimated_time_to_regain_access` (sent in minutes), in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_time_to_regain_access_ms: Option<u64>,
 }
 

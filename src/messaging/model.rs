@@ -13,9 +13,10 @@ use serde::Deserialize;
 use crate::graph::LoginType;
 use crate::secret::Secret;
 
-/// `sendMessage`'s first argument.
+/// The request of `sendMessage`: exactly one of `message`, `senderAction`, `reaction`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
 pub struct SendRequest {
     /// Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`.
     /// Required, non-empty.
@@ -28,18 +29,25 @@ pub struct SendRequest {
     pub login_type: Option<LoginType>,
     /// Facebook login only: adds `appsecret_proof` to the request.
     pub app_secret: Option<Secret>,
-    /// Who receives it: exactly one of `id` / `commentId`.
+    /// `{ id }` (an Instagram-scoped user id) or `{ commentId }` (a private reply to a comment).
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "{ id: string } | { commentId: string }"))]
     pub recipient: Recipient,
     /// A message; exactly one of `message` / `senderAction` / `reaction`.
+    #[cfg_attr(test, ts(optional, type = "OutgoingMessage"))]
     pub message: Option<OutgoingMessage>,
-    /// `typing_on`, `typing_off` or `mark_seen`.
+    /// A typing indicator or read receipt.
+    #[cfg_attr(test, ts(optional, type = "'typing_on' | 'typing_off' | 'mark_seen'"))]
     pub sender_action: Option<String>,
     /// React to (or, without `reaction`, unreact from) a message.
+    #[cfg_attr(test, ts(optional, type = "{ messageId: string; reaction?: string }"))]
     pub reaction: Option<ReactionInput>,
-    /// `RESPONSE`, `UPDATE` or `MESSAGE_TAG`; messages default to `RESPONSE`.
+    /// Messages default to `'RESPONSE'`.
+    #[cfg_attr(test, ts(optional, type = "'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG'"))]
     pub messaging_type: Option<String>,
-    /// `HUMAN_AGENT`; only with `messagingType: "MESSAGE_TAG"`, which requires it.
+    /// Only with `messagingType: 'MESSAGE_TAG'`, which requires it; `HUMAN_AGENT` allows
+    /// answers up to 7 days after the user's last message.
+    #[cfg_attr(test, ts(optional, type = "'HUMAN_AGENT'"))]
     pub tag: Option<String>,
 }
 
@@ -62,6 +70,18 @@ pub struct ReactionInput {
     /// The reaction, e.g. `love`; non-empty when given. Absent means unreact.
     pub reaction: Option<String>,
 }
+
+/// `OutgoingMessage` in TypeScript: the union of the content kinds below (written here
+/// because the struct holds every kind as an option, and `prepare` checks there is one).
+#[cfg(test)]
+pub const OUTGOING_MESSAGE_TS: &str = "
+  | { text: string; quickReplies?: QuickReply[] }
+  | { attachment: MessageAttachment }
+  | { images: string[] }
+  | { sticker: 'like_heart' }
+  | { mediaShare: MediaShare }
+  | { genericTemplate: GenericTemplate }
+  | { buttonTemplate: ButtonTemplate }";
 
 /// `message`: exactly one content kind (`text`, `attachment`, `images`, `sticker`,
 /// `mediaShare`, `genericTemplate`, `buttonTemplate`); `quickReplies` only with `text`.
@@ -89,6 +109,7 @@ pub struct OutgoingMessage {
 /// A quick reply button under a text message.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
 pub struct QuickReply {
     /// 1–20 characters.
     #[serde(default)]
@@ -101,9 +122,10 @@ pub struct QuickReply {
 /// `message.attachment`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "MessageAttachment"))]
 pub struct AttachmentInput {
-    /// `image`, `audio`, `video` or `file`.
     #[serde(rename = "type", default)]
+    #[cfg_attr(test, ts(type = "'image' | 'audio' | 'video' | 'file'"))]
     pub type_: String,
     /// Absolute `http(s)` URL Meta fetches; exactly one of `url` / `attachmentId`.
     pub url: Option<String>,
@@ -114,6 +136,7 @@ pub struct AttachmentInput {
 /// `message.mediaShare`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
 pub struct MediaShare {
     /// Id of the post to share. Required, non-empty.
     #[serde(default)]
@@ -123,6 +146,7 @@ pub struct MediaShare {
 /// `message.genericTemplate`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
 pub struct GenericTemplate {
     /// 1–10 cards.
     #[serde(default)]
@@ -132,6 +156,7 @@ pub struct GenericTemplate {
 /// One card of a generic template.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
 pub struct TemplateElement {
     /// 1–80 characters.
     #[serde(default)]
@@ -143,20 +168,29 @@ pub struct TemplateElement {
     /// Absolute `http(s)` URL opened when the card is tapped.
     pub default_action_url: Option<String>,
     /// 1–3 buttons when given.
+    #[cfg_attr(test, ts(optional, type = "Button[]"))]
     pub buttons: Option<Vec<Button>>,
 }
 
 /// `message.buttonTemplate`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
 pub struct ButtonTemplate {
     /// 1–640 characters.
     #[serde(default)]
     pub text: String,
     /// 1–3 buttons.
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "Button[]"))]
     pub buttons: Vec<Button>,
 }
+
+/// `Button` in TypeScript: one shape per button type.
+#[cfg(test)]
+pub const BUTTON_TS: &str = "
+  | { type: 'web_url'; title: string; url: string }
+  | { type: 'postback'; title: string; payload: string }";
 
 /// A template button: `{ type: 'web_url', title, url }` or `{ type: 'postback', title, payload }`.
 #[derive(Debug, Clone, Default, Deserialize)]

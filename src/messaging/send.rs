@@ -10,13 +10,17 @@ use crate::error::Error;
 use crate::graph::{self, id_string, CallOptions, GraphRequest, Idempotence, LoginType, Usage};
 use crate::secret::Secret;
 
-/// `SendResult` of API.md.
-#[derive(Debug, Clone, PartialEq)]
+/// Meta's answer to a send.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
 pub struct SendResult {
     pub recipient_id: String,
-    /// Absent for sender actions and reactions when Meta sends none.
+    /// The `mid` of the sent message; absent for some sender actions and reactions.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
     /// What the usage headers said, when they said anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<Usage>,
 }
 

@@ -7,33 +7,48 @@ use crate::graph::{self, CallOptions, GraphRequest, Idempotence, LoginType};
 use crate::secret::Secret;
 
 /// A long-lived token as Meta granted it (`TokenGrant` of API.md).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TokenGrant {
+    /// The long-lived access token (about 60 days).
+    #[serde(serialize_with = "Secret::serialize_exposed")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub access_token: Secret,
+    /// `"bearer"`.
     pub token_type: String,
-    /// Seconds, as Meta sent it.
+    /// Lifetime in seconds, as Meta sent it.
     pub expires_in: u64,
-    /// Epoch ms: `issued_at + expires_in * 1000`.
+    /// Epoch milliseconds: `issuedAt + expiresIn * 1000`.
     pub expires_at: i64,
-    /// Epoch ms: the clock (or `options.now`) when the answer arrived.
+    /// Epoch milliseconds: the clock (or `options.now`) when the answer arrived.
     pub issued_at: i64,
     pub login_type: LoginType,
 }
 
-/// `exchangeToken`'s request.
+/// The request of `exchangeToken`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(test, ts(rename = "ExchangeTokenRequest"))]
 pub struct ExchangeRequest {
+    /// The short-lived token from the OAuth flow.
     pub access_token: Secret,
+    /// The app secret.
     pub client_secret: Secret,
+    /// The Meta app id; required for loginType `'facebook'`.
     pub client_id: Option<String>,
+    /// Default: `'facebook'` for a token starting `EAA`, else `'instagram'`.
     pub login_type: Option<LoginType>,
 }
 
-/// `refreshToken`'s request.
+/// The request of `refreshToken`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "RefreshTokenRequest"))]
 pub struct RefreshRequest {
+    /// A long-lived Instagram-login token, at least 24 h old and not expired.
     pub access_token: Secret,
 }
 

@@ -9,26 +9,41 @@ use crate::time::{optional_ms, TimeInput};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// The credential as n8n (or any caller) stores it: `CredentialState` of API.md.
+/// A stored credential, as an n8n credential holds it.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(test, ts(rename = "CredentialState"))]
 pub struct CredentialInput {
+    /// The stored long-lived token (`''` or absent: none yet).
     pub access_token: Option<Secret>,
+    /// When it expires: epoch ms, epoch seconds (a number below 10^11) or an RFC 3339 string.
     pub access_token_expires_at: Option<TimeInput>,
+    /// When it was issued: epoch ms, epoch seconds or an RFC 3339 string.
     pub access_token_issued_at: Option<TimeInput>,
+    /// From an earlier result: which OAuth token the stored token came from.
     pub source_token_fingerprint: Option<String>,
+    /// The short-lived token from the OAuth flow, if any.
     pub oauth_access_token: Option<Secret>,
+    /// The Meta app id (needed to exchange a Facebook-login token).
     pub client_id: Option<String>,
+    /// The app secret (needed to exchange).
     pub client_secret: Option<Secret>,
+    /// Default: `'facebook'` for tokens starting `EAA`, else `'instagram'`.
     pub login_type: Option<LoginType>,
 }
 
-/// `TokenPolicy` of API.md, as JavaScript gives it (milliseconds).
+/// When `preAuthenticate` refreshes. All in milliseconds.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(test, ts(rename = "TokenPolicy"))]
 pub struct PolicyInput {
+    /// Refresh when less than this remains before expiry. Default 7 days (604800000).
     pub refresh_window_ms: Option<f64>,
+    /// Do not refresh tokens younger than this (Meta refuses). Default 24 h (86400000).
     pub min_refresh_age_ms: Option<f64>,
+    /// A token this close to its expiry counts as expired. Default 5 min (300000).
     pub expiry_skew_ms: Option<f64>,
 }
 
@@ -108,8 +123,13 @@ impl TokenState {
     }
 }
 
-/// What is due for a credential (`TokenStatus.next` of API.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What is due for a credential: `'exchange'` a new OAuth token, `'refresh'` the stored one,
+/// `'wait'` (inside the refresh window but younger than `minRefreshAgeMs`), `'expired'`
+/// (reconnect), or `'none'`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "TokenNext"))]
 pub enum Next {
     None,
     Exchange,
@@ -130,13 +150,18 @@ impl Next {
     }
 }
 
-/// `TokenStatus` of API.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What is due for a credential (no network).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(test, ts(rename = "TokenStatus"))]
 pub struct Decision {
     pub next: Next,
-    /// Time left until `expiresAt` (may be negative); absent when unknown.
+    /// Milliseconds until expiry (negative once passed); absent when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_ms: Option<i64>,
-    /// Time since `issuedAt`; absent when unknown.
+    /// Milliseconds since issue; absent when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_ms: Option<i64>,
 }
 

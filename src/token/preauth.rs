@@ -14,11 +14,18 @@ use crate::error::{Error, ErrorCode};
 use crate::graph::{CallOptions, LoginType};
 use crate::secret::Secret;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What `preAuthenticate` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum PreAuthAction {
+    /// Nothing was due (or the token is too young to refresh).
     None,
+    /// A new OAuth token was exchanged for a long-lived one.
     Exchanged,
+    /// The stored token was refreshed.
     Refreshed,
+    /// A due refresh or exchange failed; the stored token is still valid and was kept (see `warning`).
     Kept,
 }
 
@@ -33,15 +40,31 @@ impl PreAuthAction {
     }
 }
 
-/// `PreAuthResult` of API.md.
-#[derive(Debug, Clone, PartialEq)]
+/// The result of `preAuthenticate`. The fields other than `action`, `changed` and `warning`
+/// are what an n8n credential's `preAuthentication` hook returns for n8n to persist.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
 pub struct PreAuthResult {
     pub action: PreAuthAction,
+    /// True when a field below differs from the input (times compared as epoch ms).
     pub changed: bool,
+    /// Never empty: the token to use now.
+    #[serde(serialize_with = "Secret::serialize_exposed")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub access_token: Secret,
+    /// Epoch ms; absent only when still unknown (e.g. a Facebook token never exchanged here).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token_expires_at: Option<i64>,
+    /// Epoch ms; absent when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token_issued_at: Option<i64>,
+    /// A short one-way fingerprint (never the token) of the OAuth token the stored token
+    /// came from; carried over when not exchanged now.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_token_fingerprint: Option<String>,
+    /// Set with action `'kept'`: why the refresh or exchange failed (no secrets).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
 }
 

@@ -96,6 +96,7 @@ impl Serialize for EventType {
 /// One normalised webhook update.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
 pub struct WebhookEvent {
     /// 32 lowercase hex digits, stable across Meta's redeliveries of the same item: derived
     /// from the entry id, the list the item came in (`messaging`, `standby`, `changes`) and
@@ -103,6 +104,7 @@ pub struct WebhookEvent {
     pub id: String,
     /// What kind of update this is.
     #[serde(rename = "type")]
+    #[cfg_attr(test, ts(type = "WebhookEventType"))]
     pub event_type: EventType,
     /// `entry[].id`: your own professional account (exact decimal string; `""` if absent).
     pub account_id: String,
@@ -148,11 +150,13 @@ pub struct WebhookEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// The original `messaging[]` / `standby[]` / `changes[]` item, untouched.
+    #[cfg_attr(test, ts(type = "unknown"))]
     pub raw: serde_json::Value,
 }
 
 /// One attachment of a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "WebhookAttachment"))]
 pub struct Attachment {
     /// `audio`, `file`, `image`, `share`, `story_mention`, `video`, `ig_reel`, `reel`, … as
     /// Meta sent it (`"unknown"` when Meta sent no type).
@@ -172,6 +176,7 @@ pub struct Attachment {
 /// What a message replies to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "WebhookReplyTo"))]
 pub struct ReplyTo {
     /// `reply_to.mid`: the message replied to.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -186,6 +191,7 @@ pub struct ReplyTo {
 
 /// A postback button tap.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "WebhookPostback"))]
 pub struct Postback {
     /// The button's title.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -222,8 +228,10 @@ impl Serialize for ReactionAction {
 
 /// A reaction to a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "WebhookReaction"))]
 pub struct Reaction {
     /// Added or removed.
+    #[cfg_attr(test, ts(type = "'react' | 'unreact'"))]
     pub action: ReactionAction,
     /// The reaction's name (`love`, `other`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -236,6 +244,7 @@ pub struct Reaction {
 /// How the user came into the conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "WebhookReferral"))]
 pub struct Referral {
     /// The `ref` parameter of the link.
     #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
@@ -254,6 +263,7 @@ pub struct Referral {
 /// A comment (or the comment of a mention).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "WebhookComment"))]
 pub struct Comment {
     /// `value.id` (Instagram login) or `value.comment_id` (Facebook login, mentions).
     pub id: String,

@@ -20,14 +20,16 @@ mod event_id;
 mod input;
 mod json;
 mod normalise;
+mod request;
 mod signature;
 
 #[cfg(test)]
 mod tests;
 
 pub use event::{Attachment, Comment, EventType, Postback, Reaction, ReactionAction, Referral, ReplyTo, WebhookEvent};
-pub use input::{string_map, OneOrMany, SecretsInput};
+pub use input::{OneOrMany, SecretsInput};
 pub use normalise::{mend_lone_surrogates, normalise, Malformed, Payload};
+pub use request::{reads_header_name, reads_query_name, string_pairs, RequestInput};
 pub use signature::{SIGNATURE_256_HEADER, SIGNATURE_SHA1_HEADER};
 
 use crate::error::Error;
@@ -91,6 +93,19 @@ impl Default for WebhookSecrets {
 
 /// The answer to give Meta, and what came with the request.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    test,
+    derive(ts_rs::TS),
+    ts(type = "\
+    /** A valid subscription check: answer 200 with `body` (`hub.challenge`) as `text/plain`. */
+  | { kind: 'challenge'; status: 200; body: string }
+  /** A valid delivery: answer 200 quickly (Meta retries slow answers), then handle `events`:
+   * every item of every entry, in order (entries in order, and within one its `messaging[]`,
+   * `standby[]`, then `changes[]` items). `object` is the payload's (`'instagram'`, `'page'`). */
+  | { kind: 'events'; status: 200; object: string; events: WebhookEvent[] }
+  /** A refused request: answer with `status`; `message` is a short explanation (no secrets). */
+  | { kind: 'rejected'; status: 400 | 401 | 403 | 405 | 413; reason: RejectReason; message: string }")
+)]
 pub enum WebhookResult {
     /// A valid subscription check: answer 200 with `body` as plain text.
     Challenge {

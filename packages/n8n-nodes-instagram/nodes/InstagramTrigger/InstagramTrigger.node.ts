@@ -7,7 +7,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { verifyWebhookSync } from 'instagram-native';
+import { verifyWebhookSync, webhookEventTypes } from 'instagram-native';
 import type { WebhookEvent } from 'instagram-native';
 import { CREDENTIAL_TYPE, metaApp, webhookSecrets } from '../../credentials/InstagramNativeApi.credentials';
 import { toNodeError } from '../Instagram/errors';
@@ -28,26 +28,10 @@ const SUBSCRIBE_FIELDS = [
 	'standby',
 ];
 
-/** The addon's event types a workflow may select (echoes have their own option). */
-const EVENT_TYPES = [
-	'comment',
-	'handover',
-	'live_comment',
-	'mention',
-	'message',
-	'message_deleted',
-	'message_edit',
-	'message_unsupported',
-	'optin',
-	'postback',
-	'reaction',
-	'read',
-	'referral',
-	'story_insights',
-	'unknown',
-];
-
 const ECHO = 'message_echo';
+
+/** The addon's event types a workflow may select (echoes have their own option), sorted. */
+const EVENT_TYPES = webhookEventTypes.filter((t) => t !== ECHO).sort();
 
 export class InstagramTrigger implements INodeType {
 	description: INodeTypeDescription = {

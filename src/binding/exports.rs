@@ -1,0 +1,211 @@
+//! The exports. Each reads its arguments through [`crate::input`] (own properties only,
+//! copied, bounded), calls the core and hands back the result or a typed error. Their
+//! TypeScript comes from the core types (`src/dts.rs` writes `index-header.d.ts`).
+
+use std::future::Future;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::convert::{js_error, settled, spawn, Out, ParsedJson};
+use super::js::Js;
+use crate::account::{self, InstagramAccount};
+use crate::error::{Error as CoreError, ErrorCode};
+use crate::graph::{CallOptions, CallOptionsInput};
+use crate::input::{read, read_opt};
+use crate::messaging::{self, SendResult};
+use crate::token::{self, CredentialInput, Decision, PolicyInput, PreAuthResult, TokenGrant, TokenPolicy, TokenState};
+use crate::webhook::{self, EventType, RejectReason, RequestInput, SecretsInput, WebhookSecrets};
+
+type Core<T> = std::result::Result<T, CoreError>;
+
+fn call_options(js: Js, options: Option<&Unknown>) -> Core<CallOptions> {
+    CallOptions::from_input(&read_opt::<_, CallOptionsInput>(options.map(|o| js.value(o.raw())), "options")?)
+}
+
+/// A networked export: request and options read and checked on this thread (a mistake
+/// settles the promise at once), then `run` on the shared runtime.
+fn networked<'env, T, R, F>(
+    env: &'env Env,
+    req: Unknown,
+    options: Option<Unknown>,
+    run: impl FnOnce(T, CallOptions) -> F,
+) -> Result<PromiseRaw<'env, Out<R>>>
+where
+    T: DeserializeOwned,
+    R: Serialize + Send + 'static,
+    F: Future<Output = Core<R>> + Send + 'static,
+{
+    let js = Js::new(env);
+    match read::<_, T>(js.value(req.raw()), "req").and_then(|req| Ok((req, call_options(js, options.as_ref())?))) {
+        Err(e) => settled(env, Err(e)),
+        Ok((req, opts)) => spawn(env, run(req, opts), Out),
+    }
+}
+
+/// The checked credential, policy and call options of the token hooks.
+fn hook_inputs(
+    env: &Env,
+    credentials: Unknown,
+    options: Option<Unknown>,
+) -> Core<(TokenState, TokenPolicy, CallOptions)> {
+    let js = Js::new(env);
+    let credentials: CredentialInput = read(js.value(credentials.raw()), "credentials")?;
+    let opts = call_options(js, options.as_ref())?;
+    let policy = TokenPolicy::from_input(&read_opt::<_, PolicyInput>(options.map(|o| js.value(o.raw())), "options")?)?;
+    Ok((TokenState::from_input(&credentials)?, policy, opts))
+}
+
+/// Exchanges a short-lived OAuth token for a long-lived one (about 60 days).
+///
+/// Instagram login: `GET {instagramUrl}/access_token?grant_type=ig_exchange_token`;
+/// Facebook login: `GET {facebookUrl}/{apiVersion}/oauth/access_token?grant_type=fb_exchange_token`.
+#[napi(ts_args_type = "req: ExchangeTokenRequest, options?: CallOptions", ts_return_type = "Promise<TokenGrant>")]
+pub fn exchange_token<'env>(
+    env: &'env Env,
+    req: Unknown,
+    options: Option<Unknown>,
+) -> Result<PromiseRaw<'env, Out<TokenGrant>>> {
+    networked(env, req, options, |req, opts| async move { token::exchange(&req, &opts).await })
+}
+
+/// Refreshes a long-lived Instagram-login token: `GET {instagramUrl}/refresh_access_token`.
+/// The token must be at least 24 h old and not expired. A Facebook-login token (`EAA…`) is
+/// `INVALID_ARGUMENT`: re-exchange it, or use a page token, which does not expire.
+#[napi(ts_args_type = "req: RefreshTokenRequest, options?: CallOptions", ts_return_type = "Promise<TokenGrant>")]
+pub fn refresh_token<'env>(
+    env: &'env Env,
+    req: Unknown,
+    options: Option<Unknown>,
+) -> Result<PromiseRaw<'env, Out<TokenGrant>>> {
+    networked(env, req, options, |req, opts| async move { token::refresh(&req, &opts).await })
+}
+
+/// The n8n credential hook: exchanges a new OAuth token, refreshes a token that is inside
+/// its refresh window, keeps a valid token when a refresh fails, and returns the fields to
+/// persist. Concurrent calls for the same token share one network request.
+///
+/// Rejects with `TOKEN_EXPIRED` (reconnect the credential) when the stored token has
+/// expired, and with `INVALID_ARGUMENT` when there is no token at all.
+#[napi(
+    ts_args_type = "credentials: CredentialState, options?: CallOptions & TokenPolicy",
+    ts_return_type = "Promise<PreAuthResult>"
+)]
+pub fn pre_authenticate<'env>(
+    env: &'env Env,
+    credentials: Unknown,
+    options: Option<Unknown>,
+) -> Result<PromiseRaw<'env, Out<PreAuthResult>>> {
+    let (state, policy, opts) = match hook_inputs(env, credentials, options) {
+        Ok(inputs) => inputs,
+        Err(e) => return settled(env, Err(e)),
+    };
+    // Nothing due (the usual case before every n8n request): answer on this thread.
+    if let token::Step::Settled(outcome) = token::plan(&state, &policy, opts.now_ms()) {
+        return settled(env, outcome.map(Out));
+    }
+    spawn(env, token::pre_authenticate(state, policy, opts), Out)
+}
+
+/// The decision `preAuthenticate` would carry out, synchronously and without network.
+/// Throws `INVALID_ARGUMENT` when there is no token at all.
+#[napi(
+    catch_unwind,
+    ts_args_type = "credentials: CredentialState, options?: CallOptions & TokenPolicy",
+    ts_return_type = "TokenStatus"
+)]
+pub fn token_status(env: &Env, credentials: Unknown, options: Option<Unknown>) -> Result<Out<Decision>> {
+    hook_inputs(env, credentials, options)
+        .and_then(|(state, policy, opts)| token::decide(&state, &policy, opts.now_ms()))
+        .map(Out)
+        .map_err(|e| js_error(env, &e))
+}
+
+/// The Instagram account(s) a token reaches. Instagram login: `GET /me` → one account.
+/// Facebook login: `GET /me/accounts` → one per page with a linked Instagram account,
+/// following `paging.next`.
+#[napi(ts_args_type = "req: GetAccountRequest, options?: CallOptions", ts_return_type = "Promise<InstagramAccount[]>")]
+pub fn get_account<'env>(
+    env: &'env Env,
+    req: Unknown,
+    options: Option<Unknown>,
+) -> Result<PromiseRaw<'env, Out<Vec<InstagramAccount>>>> {
+    networked(env, req, options, |req, opts| async move { account::get_account(&req, &opts).await })
+}
+
+/// Sends a message, a sender action or a reaction. Checked before any network call (each
+/// mistake an `INVALID_ARGUMENT` naming the field, e.g. `message.quickReplies[13]`), then
+/// `POST /{apiVersion}/{accountId}/messages`. Never sent twice: a timeout or a connection
+/// lost after the request was written is not retried (`TIMEOUT` / `NETWORK`; the message
+/// may have been delivered).
+#[napi(ts_args_type = "req: SendRequest, options?: CallOptions", ts_return_type = "Promise<SendResult>")]
+pub fn send_message<'env>(
+    env: &'env Env,
+    req: Unknown,
+    options: Option<Unknown>,
+) -> Result<PromiseRaw<'env, Out<SendResult>>> {
+    networked(env, req, options, |req, opts| async move { messaging::send_message(&req, &opts).await })
+}
+
+/// The request (body copied) and the checked secrets of a webhook call.
+fn webhook_inputs(env: &Env, request: Unknown, secrets: Unknown) -> Core<(RequestInput, WebhookSecrets)> {
+    let js = Js::new(env);
+    let secrets = WebhookSecrets::from_input(read::<_, SecretsInput>(js.value(secrets.raw()), "secrets")?)?;
+    Ok((RequestInput::read(js.value(request.raw()), secrets.max_body_bytes)?, secrets))
+}
+
+/// Checks a webhook request from Meta: the `GET` subscription handshake (answers the
+/// challenge) or a `POST` delivery (signature over the raw body, then every event
+/// normalised). Expected outcomes are values: a forged or malformed request comes back as
+/// `{ kind: 'rejected', status, reason }`. Throws `INVALID_ARGUMENT` only for a caller's
+/// mistake (no `verifyToken` for a GET, no `appSecret` for a POST, a parsed body).
+#[napi(
+    catch_unwind,
+    ts_args_type = "request: WebhookRequest, secrets: WebhookSecrets",
+    ts_return_type = "WebhookResult"
+)]
+pub fn verify_webhook_sync(env: &Env, request: Unknown, secrets: Unknown) -> Result<ParsedJson> {
+    webhook_inputs(env, request, secrets)
+        .and_then(|(req, secrets)| webhook::verify_to_js_json(&req.as_request(), &secrets))
+        .map(ParsedJson)
+        .map_err(|e| js_error(env, &e))
+}
+
+/// `verifyWebhookSync` off the JavaScript thread: the same checks and the same results.
+#[napi(ts_args_type = "request: WebhookRequest, secrets: WebhookSecrets", ts_return_type = "Promise<WebhookResult>")]
+pub fn verify_webhook<'env>(
+    env: &'env Env,
+    request: Unknown,
+    secrets: Unknown,
+) -> Result<PromiseRaw<'env, ParsedJson>> {
+    match webhook_inputs(env, request, secrets) {
+        // A caller's mistake is known at once: no trip through the runtime.
+        Err(e) => settled(env, Err(e)),
+        Ok((req, secrets)) => {
+            spawn(env, async move { webhook::verify_to_js_json(&req.as_request(), &secrets) }, ParsedJson)
+        }
+    }
+}
+
+/// `errorCodes`, `rejectReasons` and `webhookEventTypes`: the core's lists, frozen, for code
+/// that must know every value (the n8n trigger's event filter, a router).
+#[napi(module_exports)]
+pub fn lists(mut exports: Object, env: Env) -> Result<()> {
+    let lists: [(&str, Vec<&str>); 3] = [
+        ("errorCodes", ErrorCode::ALL.iter().map(|c| c.as_str()).collect()),
+        ("rejectReasons", RejectReason::ALL.iter().map(|r| r.as_str()).collect()),
+        ("webhookEventTypes", EventType::ALL.iter().map(|t| t.as_str()).collect()),
+    ];
+    for (name, items) in lists {
+        // SAFETY: `env` is the live env of module initialisation; the array was just made in it.
+        let array = unsafe {
+            let array = Vec::<&str>::to_napi_value(env.raw(), items)?;
+            napi::check_status!(napi::sys::napi_object_freeze(env.raw(), array))?;
+            Unknown::from_raw_unchecked(env.raw(), array)
+        };
+        exports.set_named_property(name, array)?;
+    }
+    Ok(())
+}
