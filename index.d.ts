@@ -357,14 +357,20 @@ export interface WebhookSecrets {
 /** `string | string[]`. */
 export type OneOrMany = Secret | Array<Secret>
 
-/** The answer to give Meta, and what came with the request. */
-export type WebhookResult = /** A valid subscription check: answer 200 with `body` (`hub.challenge`) as `text/plain`. */
+/**
+ * The answer to give Meta, and what came with the request. A delivery's events borrow
+ * from the request's body.
+ *
+ * In JavaScript: `'challenge'`, a valid subscription check (answer 200 with `body`, the
+ * `hub.challenge`, as `text/plain`); `'events'`, a valid delivery (answer 200 quickly, as
+ * Meta retries slow answers, then handle `events`: every item of every entry, in order,
+ * and within one entry its `messaging[]`, `standby[]`, then `changes[]` items; `object` is
+ * the payload's, `'instagram'` or `'page'`); `'rejected'`, a refused request (answer with
+ * `status`; `message` is a short explanation without secrets).
+ */
+export type WebhookResult =
   | { kind: 'challenge'; status: 200; body: string }
-  /** A valid delivery: answer 200 quickly (Meta retries slow answers), then handle `events`:
-   * every item of every entry, in order (entries in order, and within one its `messaging[]`,
-   * `standby[]`, then `changes[]` items). `object` is the payload's (`'instagram'`, `'page'`). */
   | { kind: 'events'; status: 200; object: string; events: WebhookEvent[] }
-  /** A refused request: answer with `status`; `message` is a short explanation (no secrets). */
   | { kind: 'rejected'; status: 400 | 401 | 403 | 405 | 413; reason: RejectReason; message: string }
 
 /** Why a webhook request was refused. */
@@ -439,7 +445,11 @@ export interface WebhookEvent {
   comment?: WebhookComment
   /** `changes[].field` for every `changes[]` event. */
   field?: string
-  /** The original `messaging[]` / `standby[]` / `changes[]` item, untouched. */
+  /**
+   * The original `messaging[]` / `standby[]` / `changes[]` item, as `JSON.parse` gives it:
+   * keys in the body's order; numbers as serde_json reads them (an integer above 2^53 is
+   * rounded by JavaScript: the typed id fields above keep it exact).
+   */
   raw: unknown
 }
 

@@ -197,14 +197,16 @@ fn format_docs(docs: &str, indent: &str) -> String {
         .lines()
         .map(|l| l.trim().trim_start_matches('*').strip_prefix(' ').unwrap_or(l.trim().trim_start_matches('*')))
         .map(str::trim_end)
-        .filter(|l| !l.is_empty())
         .collect();
-    match lines.as_slice() {
+    let first = lines.iter().position(|l| !l.is_empty()).unwrap_or(lines.len());
+    let last = lines.iter().rposition(|l| !l.is_empty()).map_or(first, |i| i + 1);
+    let lines = &lines[first..last];
+    match lines {
         [one] => format!("{indent}/** {one} */\n"),
         many => {
             let mut s = format!("{indent}/**\n");
             for l in many {
-                s.push_str(&format!("{indent} * {l}\n"));
+                s.push_str(&format!("{indent} *{}{l}\n", if l.is_empty() { "" } else { " " }));
             }
             s.push_str(&format!("{indent} */\n"));
             s

@@ -1,10 +1,15 @@
 //! The normalised event model: one [`WebhookEvent`] per item of a webhook body.
 //!
 //! Field names mirror API.md's `WebhookEvent` in snake_case; the `Serialize` impls produce the
-//! JavaScript shape exactly (camelCase keys, absent fields omitted), so a binding may hand an
-//! event to JavaScript through serde, and tests compare against the committed fixtures.
+//! JavaScript shape exactly (camelCase keys, absent fields omitted): the result JavaScript
+//! gets is these types serialised, nothing else. An event borrows from the body it came
+//! from (strings without escapes, and `raw`), so normalising copies no text.
+
+use std::borrow::Cow;
 
 use serde::{Serialize, Serializer};
+
+use super::json::Json;
 
 /// What kind of update an event is. Serialises as the lowercase string of API.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -97,7 +102,7 @@ impl Serialize for EventType {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
-pub struct WebhookEvent {
+pub struct WebhookEvent<'a> {
     /// 32 lowercase hex digits, stable across Meta's redeliveries of the same item: derived
     /// from the entry id, the list the item came in (`messaging`, `standby`, `changes`) and
     /// the item's canonical JSON. Dedupe on it.
@@ -107,98 +112,100 @@ pub struct WebhookEvent {
     #[cfg_attr(test, ts(type = "WebhookEventType"))]
     pub event_type: EventType,
     /// `entry[].id`: your own professional account (exact decimal string; `""` if absent).
-    pub account_id: String,
+    pub account_id: Cow<'a, str>,
     /// Epoch milliseconds. Messaging items: their `timestamp` (ms), else the entry's `time`;
     /// `changes[]` items: the entry's `time` (seconds) × 1000.
     pub timestamp: i64,
     /// `sender.id` (IGSID of the user, or your account for an echo).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sender_id: Option<String>,
+    pub sender_id: Option<Cow<'a, str>>,
     /// `recipient.id`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recipient_id: Option<String>,
+    pub recipient_id: Option<Cow<'a, str>>,
     /// True when the item came in `entry[].standby[]` (another app owns the thread).
     pub standby: bool,
     /// The `mid` of the message concerned (messages, edits, postbacks, reactions, reads).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_id: Option<String>,
+    pub message_id: Option<Cow<'a, str>>,
     /// The message text (for an edit: the new text).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<Cow<'a, str>>,
     /// The message's attachments, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<Attachment>>,
+    pub attachments: Option<Vec<Attachment<'a>>>,
     /// `message.quick_reply.payload`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quick_reply_payload: Option<String>,
+    pub quick_reply_payload: Option<Cow<'a, str>>,
     /// What the message replies to (a message or a story).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reply_to: Option<ReplyTo>,
+    pub reply_to: Option<ReplyTo<'a>>,
     /// The postback's title and payload.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub postback: Option<Postback>,
+    pub postback: Option<Postback<'a>>,
     /// The reaction (present when `action` is `react` or `unreact`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reaction: Option<Reaction>,
+    pub reaction: Option<Reaction<'a>>,
     /// The referral (top-level `referral`, or one inside a message or postback).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub referral: Option<Referral>,
+    pub referral: Option<Referral<'a>>,
     /// The comment of a `comment`, `live_comment` or `mention` event (present when it has an id).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<Comment>,
+    pub comment: Option<Comment<'a>>,
     /// `changes[].field` for every `changes[]` event.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// The original `messaging[]` / `standby[]` / `changes[]` item, untouched.
+    pub field: Option<Cow<'a, str>>,
+    /// The original `messaging[]` / `standby[]` / `changes[]` item, as `JSON.parse` gives it:
+    /// keys in the body's order; numbers as serde_json reads them (an integer above 2^53 is
+    /// rounded by JavaScript: the typed id fields above keep it exact).
     #[cfg_attr(test, ts(type = "unknown"))]
-    pub raw: serde_json::Value,
+    pub raw: Json<'a>,
 }
 
 /// One attachment of a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "WebhookAttachment"))]
-pub struct Attachment {
+pub struct Attachment<'a> {
     /// `audio`, `file`, `image`, `share`, `story_mention`, `video`, `ig_reel`, `reel`, … as
     /// Meta sent it (`"unknown"` when Meta sent no type).
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: Cow<'a, str>,
     /// `payload.url` (a CDN URL; Meta's expire).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<Cow<'a, str>>,
     /// `payload.title`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<Cow<'a, str>>,
     /// `payload.reel_video_id` (reels), else `payload.id`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<Cow<'a, str>>,
 }
 
 /// What a message replies to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "WebhookReplyTo"))]
-pub struct ReplyTo {
+pub struct ReplyTo<'a> {
     /// `reply_to.mid`: the message replied to.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_id: Option<String>,
+    pub message_id: Option<Cow<'a, str>>,
     /// `reply_to.story.id`: the story replied to.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub story_id: Option<String>,
+    pub story_id: Option<Cow<'a, str>>,
     /// `reply_to.story.url`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub story_url: Option<String>,
+    pub story_url: Option<Cow<'a, str>>,
 }
 
 /// A postback button tap.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "WebhookPostback"))]
-pub struct Postback {
+pub struct Postback<'a> {
     /// The button's title.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<Cow<'a, str>>,
     /// The button's payload, as the sender set it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payload: Option<String>,
+    pub payload: Option<Cow<'a, str>>,
 }
 
 /// Whether a reaction was added or removed.
@@ -229,60 +236,60 @@ impl Serialize for ReactionAction {
 /// A reaction to a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "WebhookReaction"))]
-pub struct Reaction {
+pub struct Reaction<'a> {
     /// Added or removed.
     #[cfg_attr(test, ts(type = "'react' | 'unreact'"))]
     pub action: ReactionAction,
     /// The reaction's name (`love`, `other`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reaction: Option<String>,
+    pub reaction: Option<Cow<'a, str>>,
     /// The emoji itself.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub emoji: Option<String>,
+    pub emoji: Option<Cow<'a, str>>,
 }
 
 /// How the user came into the conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "WebhookReferral"))]
-pub struct Referral {
+pub struct Referral<'a> {
     /// The `ref` parameter of the link.
     #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<String>,
+    pub ref_: Option<Cow<'a, str>>,
     /// `ADS`, `SHORTLINK`, …
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<Cow<'a, str>>,
     /// `OPEN_THREAD`, …
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<Cow<'a, str>>,
     /// `ad_id` for a click-to-message ad.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ad_id: Option<String>,
+    pub ad_id: Option<Cow<'a, str>>,
 }
 
 /// A comment (or the comment of a mention).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "WebhookComment"))]
-pub struct Comment {
+pub struct Comment<'a> {
     /// `value.id` (Instagram login) or `value.comment_id` (Facebook login, mentions).
-    pub id: String,
+    pub id: Cow<'a, str>,
     /// The comment's text.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<Cow<'a, str>>,
     /// `value.from.id`: the commenter.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub from_id: Option<String>,
+    pub from_id: Option<Cow<'a, str>>,
     /// `value.from.username`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub from_username: Option<String>,
+    pub from_username: Option<Cow<'a, str>>,
     /// `value.media.id` (or `value.media_id` for mentions).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub media_id: Option<String>,
+    pub media_id: Option<Cow<'a, str>>,
     /// `value.media.media_product_type` (`FEED`, `REELS`, `AD`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub media_product_type: Option<String>,
+    pub media_product_type: Option<Cow<'a, str>>,
     /// `value.parent_id`: the comment this one replies to.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
+    pub parent_id: Option<Cow<'a, str>>,
 }

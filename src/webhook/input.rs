@@ -1,4 +1,4 @@
-//! `WebhookSecrets` as JavaScript passes them, and the JS request maps (query, headers).
+//! `WebhookSecrets` as JavaScript passes them.
 
 use serde::Deserialize;
 

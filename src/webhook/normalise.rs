@@ -14,21 +14,22 @@
 //! API's: a number below 10^11 is seconds (so a seconds `time` is × 1000 and a ms one is
 //! kept). With no usable time at all, `timestamp` is 0.
 
-use serde_json::Value;
+use std::borrow::Cow;
 
 use super::event::{
     Attachment, Comment, EventType, Postback, Reaction, ReactionAction, Referral, ReplyTo, WebhookEvent,
 };
-use super::event_id::event_id;
-use super::json::{epoch_ms, flag, id_at, obj_at, str_at};
+use super::event_id::EventIds;
+use super::json::Json;
+use super::surrogates::mend_lone_surrogates;
 
-/// A body that has the webhook envelope, normalised.
+/// A body that has the webhook envelope, normalised. Borrows from the body.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Payload {
+pub struct Payload<'a> {
     /// The top-level `object` (`"instagram"`, `"page"`, …).
-    pub object: String,
+    pub object: Cow<'a, str>,
     /// Every item of every entry, in order.
-    pub events: Vec<WebhookEvent>,
+    pub events: Vec<WebhookEvent<'a>>,
 }
 
 /// Why a body is not a webhook payload (→ 400 `MALFORMED_PAYLOAD`). The text is safe to
@@ -39,188 +40,97 @@ pub struct Malformed(pub String);
 /// The three lists of an entry, in the order their items come out.
 const LISTS: [(&str, bool); 3] = [("messaging", false), ("standby", true), ("changes", false)];
 
-/// Parses the raw body and normalises every item. Pure: no clock, no secrets.
-pub fn normalise(body: &[u8]) -> Result<Payload, Malformed> {
-    let root = parse(body)?;
-    let (object, entries) = envelope(&root)?;
-    let mut events = Vec::new();
-    for entry in entries {
-        normalise_entry(entry, &mut |mut event: WebhookEvent, item: &Value| {
-            event.raw = item.clone();
-            events.push(event);
-        });
-    }
-    Ok(Payload { object: object.to_owned(), events })
-}
-
-/// [`normalise`] straight to the JSON text of the JavaScript `EventsResult`
-/// (`{"kind":"events","status":200,"object":…,"events":[…]}`, each event as its
-/// `Serialize` gives it), without copying any item into its event: `raw` is written from
-/// the parsed body directly.
-pub(crate) fn normalise_to_js_json(body: &[u8]) -> Result<String, Malformed> {
-    let root = parse(body)?;
-    let (object, entries) = envelope(&root)?;
-    let mut out = Vec::with_capacity(body.len() * 2 + 128);
-    out.extend_from_slice(br#"{"kind":"events","status":200,"object":"#);
-    write_json(&mut out, object);
-    out.extend_from_slice(br#","events":["#);
-    let mut first = true;
-    for entry in entries {
-        normalise_entry(entry, &mut |event: WebhookEvent, item: &Value| {
-            if !first {
-                out.push(b',');
-            }
-            first = false;
-            write_event(&mut out, &event, item);
-        });
-    }
-    out.extend_from_slice(b"]}");
-    // ASCII only (see `write_json`); stay total all the same.
-    String::from_utf8(out).map_err(|_| Malformed("the body is not valid UTF-8".into()))
-}
-
-/// One event whose `raw` is still `null` (as the normaliser leaves it), with `item` as `raw`.
-fn write_event(out: &mut Vec<u8>, event: &WebhookEvent, item: &Value) {
-    const RAW_NULL: &[u8] = br#""raw":null}"#;
-    write_json(out, event);
-    // `raw` is the last field of `WebhookEvent`: put the item in place of its `null`.
-    if out.ends_with(RAW_NULL) {
-        out.truncate(out.len() - 5);
-        write_json(out, item);
-        out.push(b'}');
-    }
-}
-
-/// Compact JSON, every character above ASCII written as a `\uXXXX` escape: the whole text is
-/// ASCII, which JavaScript takes in as a one-byte string (no UTF-8 decoding, and a faster
-/// `JSON.parse` than over a two-byte string), giving the very same values.
-pub(crate) fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-    let mut ser = serde_json::Serializer::with_formatter(&mut *out, AsciiFormatter);
-    // Serialising these types into a Vec cannot fail (string keys, no I/O).
-    let _ = value.serialize(&mut ser);
-}
-
-/// serde_json's compact formatter, escaping non-ASCII characters (UTF-16 units, as JSON has them).
-struct AsciiFormatter;
-
-impl serde_json::ser::Formatter for AsciiFormatter {
-    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
-        let mut rest = fragment;
-        // Bytes, not chars: a non-ASCII byte starts (or continues) a non-ASCII character.
-        while let Some(i) = rest.bytes().position(|b| !b.is_ascii()) {
-            w.write_all(&rest.as_bytes()[..i])?;
-            let c = rest[i..].chars().next().unwrap_or_default();
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                let [hi, lo] = unit.to_be_bytes();
-                let digit = |n: u8| HEX[usize::from(n & 0xf)];
-                w.write_all(&[b'\\', b'u', digit(hi >> 4), digit(hi), digit(lo >> 4), digit(lo)])?;
-            }
-            rest = &rest[i + c.len_utf8()..];
-        }
-        w.write_all(rest.as_bytes())
-    }
-}
-
-fn parse(body: &[u8]) -> Result<Value, Malformed> {
-    let body = mend_lone_surrogates(body);
-    serde_json::from_slice(&body).map_err(|e| Malformed(format!("the body is not valid JSON ({e})")))
-}
-
-/// The body with every escaped lone surrogate (`\ud83d` without its pair: a cut-off emoji,
-/// which `JSON.parse` accepts and serde_json refuses) written as `\ufffd`, U+FFFD. Same
-/// length, so nothing else moves; a body without one is returned as it is. Only escapes
-/// inside strings are touched (`\\ud83d` is a backslash and text), and the signature has
-/// already been checked on the bytes as received: this is a fixed, deterministic reading of
-/// exactly those bytes, so redeliveries keep their event ids.
-pub fn mend_lone_surrogates(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    fn unit(b: &[u8], at: usize) -> Option<u16> {
-        let hex = b.get(at..at + 4)?;
-        u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
-    }
-    let is_escape_u = |b: &[u8], at: usize| b.get(at) == Some(&b'\\') && b.get(at + 1) == Some(&b'u');
-    let mut out: Option<Vec<u8>> = None;
-    let (mut i, mut in_string) = (0, false);
-    while i < body.len() {
-        match body[i] {
-            b'"' => in_string = !in_string,
-            b'\\' if in_string => {
-                if body.get(i + 1) == Some(&b'u') {
-                    if let Some(u) = unit(body, i + 2) {
-                        let paired = (0xD800..0xDC00).contains(&u)
-                            && is_escape_u(body, i + 6)
-                            && unit(body, i + 8).is_some_and(|l| (0xDC00..0xE000).contains(&l));
-                        if paired {
-                            i += 12;
-                            continue;
-                        }
-                        if (0xD800..0xE000).contains(&u) {
-                            let buf = out.get_or_insert_with(|| body.to_vec());
-                            buf[i + 2..i + 6].copy_from_slice(b"fffd");
-                        }
-                    }
-                    i += 6;
-                    continue;
-                }
-                i += 2;
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    match out {
-        Some(mended) => std::borrow::Cow::Owned(mended),
-        None => std::borrow::Cow::Borrowed(body),
-    }
-}
-
-/// The top-level `object` and `entry[]`, or why the body is not a webhook payload.
-fn envelope(root: &Value) -> Result<(&str, &[Value]), Malformed> {
-    let malformed = || {
-        Malformed(
+/// Parses the raw body and normalises every item, in one pass over one borrowed parse: each
+/// item's id is taken from the parse, its fields read from it, and the item itself becomes
+/// the event's `raw` (moved, not copied). Pure: no clock, no secrets.
+pub fn normalise(body: &[u8]) -> Result<Payload<'_>, Malformed> {
+    let mut root = parse(body)?;
+    let object = root.get("object").and_then(Json::as_str).cloned();
+    let entries = match root.take("entry") {
+        Some(Json::Array(entries)) => Some(entries),
+        _ => None,
+    };
+    let (Some(object), Some(entries)) = (object, entries) else {
+        return Err(Malformed(
             "the body is not a webhook payload: expected a JSON object with a string \"object\" and an array \"entry\""
                 .into(),
-        )
+        ));
     };
-    let object = root.get("object").and_then(Value::as_str).ok_or_else(malformed)?;
-    let entries = root.get("entry").and_then(Value::as_array).ok_or_else(malformed)?;
-    Ok((object, entries))
+    let mut events = Vec::with_capacity(entries.len());
+    for entry in entries {
+        normalise_entry(entry, &mut events);
+    }
+    Ok(Payload { object, events })
 }
 
-/// Calls `emit` with each event of `entry` (its `raw` left `null`) and the item it is of.
-fn normalise_entry(entry: &Value, emit: &mut impl FnMut(WebhookEvent, &Value)) {
-    let Some(map) = entry.as_object() else {
-        emit(base_event("", "entry", entry, None, false), entry);
-        return;
-    };
-    let account_id = id_at(entry, "id").unwrap_or_default();
-    let entry_time = map.get("time").and_then(epoch_ms);
-    for (list, standby) in LISTS {
-        let items: &[Value] = match map.get(list) {
-            None | Some(Value::Null) => &[],
-            Some(Value::Array(items)) => items,
-            Some(single) => std::slice::from_ref(single),
-        };
-        for item in items {
-            let event = if list == "changes" {
-                change_event(&account_id, item, entry_time)
-            } else {
-                messaging_event(&account_id, list, item, entry_time, standby)
-            };
-            emit(event, item);
+/// The body read as serde_json reads it, after [`mend_lone_surrogates`]: borrowed when
+/// nothing had to be mended.
+fn parse(body: &[u8]) -> Result<Json<'_>, Malformed> {
+    let not_json = |e: &dyn std::fmt::Display| Malformed(format!("the body is not valid JSON ({e})"));
+    match mend_lone_surrogates(body) {
+        Cow::Borrowed(body) => {
+            let text = std::str::from_utf8(body).map_err(|_| not_utf8(body))?;
+            Json::parse(text).map_err(|e| not_json(&e))
+        }
+        Cow::Owned(mended) => {
+            let text = std::str::from_utf8(&mended).map_err(|_| not_utf8(&mended))?;
+            Json::parse(text).map(Json::into_owned).map_err(|e| not_json(&e))
         }
     }
 }
 
-/// An `unknown` event for `item` with only the envelope fields set (`raw` left `null`: the
-/// caller puts the item there, or writes it out directly).
-fn base_event(account_id: &str, list: &str, item: &Value, timestamp: Option<i64>, standby: bool) -> WebhookEvent {
+/// serde_json's own answer for a body that is not UTF-8 (its wording and position, as a
+/// parse of the bytes into a `Value` gives it; a rare path, so the slow parse is fine).
+fn not_utf8(body: &[u8]) -> Malformed {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Err(e) => Malformed(format!("the body is not valid JSON ({e})")),
+        Ok(_) => Malformed("the body is not valid JSON (it is not UTF-8)".into()),
+    }
+}
+
+/// Appends the events of `entry`, moving each item into its event's `raw`.
+fn normalise_entry<'a>(entry: Json<'a>, events: &mut Vec<WebhookEvent<'a>>) {
+    let mut entry = match entry {
+        Json::Object(_) => entry,
+        other => {
+            let id = EventIds::new("", "entry").of(&other);
+            events.push(base_event(id, Cow::Borrowed(""), None, false, other));
+            return;
+        }
+    };
+    let account_id = entry.id_at("id").unwrap_or_default();
+    let entry_time = entry.get("time").and_then(Json::epoch_ms);
+    for (list, standby) in LISTS {
+        let items = match entry.take(list) {
+            None | Some(Json::Null) => continue,
+            Some(Json::Array(items)) => items,
+            Some(single) => vec![single],
+        };
+        let mut ids = EventIds::new(&account_id, list);
+        for item in items {
+            let id = ids.of(&item);
+            let event = if list == "changes" {
+                change_event(id, account_id.clone(), item, entry_time)
+            } else {
+                messaging_event(id, account_id.clone(), item, entry_time, standby)
+            };
+            events.push(event);
+        }
+    }
+}
+
+/// An `unknown` event for `raw` with only the envelope fields set.
+fn base_event<'a>(
+    id: String,
+    account_id: Cow<'a, str>,
+    timestamp: Option<i64>,
+    standby: bool,
+    raw: Json<'a>,
+) -> WebhookEvent<'a> {
     WebhookEvent {
-        id: event_id(account_id, list, item),
+        id,
         event_type: EventType::Unknown,
-        account_id: account_id.to_owned(),
+        account_id,
         timestamp: timestamp.unwrap_or(0),
         sender_id: None,
         recipient_id: None,
@@ -235,144 +145,156 @@ fn base_event(account_id: &str, list: &str, item: &Value, timestamp: Option<i64>
         referral: None,
         comment: None,
         field: None,
-        raw: Value::Null,
+        raw,
     }
 }
 
-fn messaging_event(account_id: &str, list: &str, item: &Value, entry_time: Option<i64>, standby: bool) -> WebhookEvent {
-    let own_time = item.get("timestamp").and_then(epoch_ms);
-    let mut ev = base_event(account_id, list, item, own_time.or(entry_time), standby);
-    if !item.is_object() {
-        return ev;
+fn messaging_event<'a>(
+    id: String,
+    account_id: Cow<'a, str>,
+    item: Json<'a>,
+    entry_time: Option<i64>,
+    standby: bool,
+) -> WebhookEvent<'a> {
+    let own_time = item.get("timestamp").and_then(Json::epoch_ms);
+    let mut ev = base_event(id, account_id, own_time.or(entry_time), standby, Json::Null);
+    if item.is_object() {
+        fill_messaging(&mut ev, &item);
     }
-    ev.sender_id = item.get("sender").and_then(|s| id_at(s, "id"));
-    ev.recipient_id = item.get("recipient").and_then(|r| id_at(r, "id"));
+    ev.raw = item;
+    ev
+}
 
-    if let Some(message) = obj_at(item, "message") {
-        ev.event_type = if flag(message, "is_echo") {
+fn fill_messaging<'a>(ev: &mut WebhookEvent<'a>, item: &Json<'a>) {
+    ev.sender_id = item.get("sender").and_then(|s| s.id_at("id"));
+    ev.recipient_id = item.get("recipient").and_then(|r| r.id_at("id"));
+
+    if let Some(message) = item.obj_at("message") {
+        ev.event_type = if message.flag("is_echo") {
             EventType::MessageEcho
-        } else if flag(message, "is_deleted") {
+        } else if message.flag("is_deleted") {
             EventType::MessageDeleted
-        } else if flag(message, "is_unsupported") {
+        } else if message.flag("is_unsupported") {
             EventType::MessageUnsupported
         } else {
             EventType::Message
         };
-        fill_message(&mut ev, message);
-    } else if let Some(edit) = obj_at(item, "message_edit") {
+        fill_message(ev, message);
+    } else if let Some(edit) = item.obj_at("message_edit") {
         ev.event_type = EventType::MessageEdit;
-        ev.message_id = id_at(edit, "mid");
-        ev.text = str_at(edit, "text");
-    } else if let Some(postback) = obj_at(item, "postback") {
+        ev.message_id = edit.id_at("mid");
+        ev.text = edit.str_at("text");
+    } else if let Some(postback) = item.obj_at("postback") {
         ev.event_type = EventType::Postback;
-        ev.message_id = id_at(postback, "mid");
-        ev.postback = Some(Postback { title: str_at(postback, "title"), payload: str_at(postback, "payload") });
-        ev.referral = obj_at(postback, "referral").map(referral);
-    } else if let Some(reaction) = obj_at(item, "reaction") {
+        ev.message_id = postback.id_at("mid");
+        ev.postback = Some(Postback { title: postback.str_at("title"), payload: postback.str_at("payload") });
+        ev.referral = postback.obj_at("referral").map(referral);
+    } else if let Some(reaction) = item.obj_at("reaction") {
         ev.event_type = EventType::Reaction;
-        ev.message_id = id_at(reaction, "mid");
+        ev.message_id = reaction.id_at("mid");
         ev.reaction = reaction_of(reaction);
-    } else if let Some(read) = obj_at(item, "read") {
+    } else if let Some(read) = item.obj_at("read") {
         ev.event_type = EventType::Read;
-        ev.message_id = id_at(read, "mid");
-    } else if let Some(r) = obj_at(item, "referral") {
+        ev.message_id = read.id_at("mid");
+    } else if let Some(r) = item.obj_at("referral") {
         ev.event_type = EventType::Referral;
         ev.referral = Some(referral(r));
-    } else if obj_at(item, "optin").is_some() {
+    } else if item.obj_at("optin").is_some() {
         ev.event_type = EventType::Optin;
     } else if ["pass_thread_control", "take_thread_control", "request_thread_control"]
         .iter()
-        .any(|k| obj_at(item, k).is_some())
+        .any(|k| item.obj_at(k).is_some())
     {
         ev.event_type = EventType::Handover;
     }
-    ev
 }
 
 /// The fields of `message` shared by messages, echoes, deletions and unsupported messages.
-fn fill_message(ev: &mut WebhookEvent, message: &Value) {
-    ev.message_id = id_at(message, "mid");
-    ev.text = str_at(message, "text");
-    ev.attachments =
-        message.get("attachments").and_then(Value::as_array).map(|list| list.iter().map(attachment).collect());
-    ev.quick_reply_payload = message.get("quick_reply").and_then(|q| str_at(q, "payload"));
-    ev.reply_to = obj_at(message, "reply_to").and_then(reply_to);
-    ev.referral = obj_at(message, "referral").map(referral);
+fn fill_message<'a>(ev: &mut WebhookEvent<'a>, message: &Json<'a>) {
+    ev.message_id = message.id_at("mid");
+    ev.text = message.str_at("text");
+    ev.attachments = match message.get("attachments") {
+        Some(Json::Array(list)) => Some(list.iter().map(attachment).collect()),
+        _ => None,
+    };
+    ev.quick_reply_payload = message.get("quick_reply").and_then(|q| q.str_at("payload"));
+    ev.reply_to = message.obj_at("reply_to").and_then(reply_to);
+    ev.referral = message.obj_at("referral").map(referral);
 }
 
 /// `{type, payload: {url, title?, reel_video_id?, id?}}`. An element that is not an
 /// object still counts (type `"unknown"`), so indexes match `raw`.
-fn attachment(a: &Value) -> Attachment {
-    let payload = obj_at(a, "payload");
-    let from_payload = |key: &str| payload.and_then(|p| str_at(p, key));
+fn attachment<'a>(a: &Json<'a>) -> Attachment<'a> {
+    let payload = a.obj_at("payload");
+    let from_payload = |key: &str| payload.and_then(|p| p.str_at(key));
     Attachment {
-        type_: str_at(a, "type").unwrap_or_else(|| "unknown".to_owned()),
+        type_: a.str_at("type").unwrap_or(Cow::Borrowed("unknown")),
         url: from_payload("url"),
         title: from_payload("title"),
-        id: payload.and_then(|p| id_at(p, "reel_video_id").or_else(|| id_at(p, "id"))),
+        id: payload.and_then(|p| p.id_at("reel_video_id").or_else(|| p.id_at("id"))),
     }
 }
 
 /// `{mid}` or `{story: {url, id}}`; `None` when neither is there.
-fn reply_to(r: &Value) -> Option<ReplyTo> {
-    let story = obj_at(r, "story");
+fn reply_to<'a>(r: &Json<'a>) -> Option<ReplyTo<'a>> {
+    let story = r.obj_at("story");
     let reply = ReplyTo {
-        message_id: id_at(r, "mid"),
-        story_id: story.and_then(|s| id_at(s, "id")),
-        story_url: story.and_then(|s| str_at(s, "url")),
+        message_id: r.id_at("mid"),
+        story_id: story.and_then(|s| s.id_at("id")),
+        story_url: story.and_then(|s| s.str_at("url")),
     };
     let empty = reply.message_id.is_none() && reply.story_id.is_none() && reply.story_url.is_none();
     (!empty).then_some(reply)
 }
 
-fn referral(r: &Value) -> Referral {
-    Referral { ref_: str_at(r, "ref"), source: str_at(r, "source"), type_: str_at(r, "type"), ad_id: id_at(r, "ad_id") }
+fn referral<'a>(r: &Json<'a>) -> Referral<'a> {
+    Referral { ref_: r.str_at("ref"), source: r.str_at("source"), type_: r.str_at("type"), ad_id: r.id_at("ad_id") }
 }
 
 /// `None` when `action` is neither `react` nor `unreact` (the event stays a `reaction`;
 /// the item is in `raw`).
-fn reaction_of(r: &Value) -> Option<Reaction> {
-    let action = match r.get("action").and_then(Value::as_str)? {
-        "react" => ReactionAction::React,
-        "unreact" => ReactionAction::Unreact,
+fn reaction_of<'a>(r: &Json<'a>) -> Option<Reaction<'a>> {
+    let action = match r.get("action").and_then(Json::as_str).map(|a| a.as_ref()) {
+        Some("react") => ReactionAction::React,
+        Some("unreact") => ReactionAction::Unreact,
         _ => return None,
     };
-    Some(Reaction { action, reaction: str_at(r, "reaction"), emoji: str_at(r, "emoji") })
+    Some(Reaction { action, reaction: r.str_at("reaction"), emoji: r.str_at("emoji") })
 }
 
-fn change_event(account_id: &str, item: &Value, entry_time: Option<i64>) -> WebhookEvent {
-    let mut ev = base_event(account_id, "changes", item, entry_time, false);
-    let Some(field) = item.get("field").and_then(Value::as_str) else {
-        return ev;
-    };
-    ev.field = Some(field.to_owned());
-    ev.event_type = match field {
-        "comments" => EventType::Comment,
-        "live_comments" => EventType::LiveComment,
-        "mentions" => EventType::Mention,
-        "story_insights" => EventType::StoryInsights,
-        _ => EventType::Unknown,
-    };
-    if matches!(ev.event_type, EventType::Comment | EventType::LiveComment | EventType::Mention) {
-        ev.comment = obj_at(item, "value").and_then(comment);
+fn change_event<'a>(id: String, account_id: Cow<'a, str>, item: Json<'a>, entry_time: Option<i64>) -> WebhookEvent<'a> {
+    let mut ev = base_event(id, account_id, entry_time, false, Json::Null);
+    if let Some(field) = item.str_at("field") {
+        ev.event_type = match field.as_ref() {
+            "comments" => EventType::Comment,
+            "live_comments" => EventType::LiveComment,
+            "mentions" => EventType::Mention,
+            "story_insights" => EventType::StoryInsights,
+            _ => EventType::Unknown,
+        };
+        ev.field = Some(field);
+        if matches!(ev.event_type, EventType::Comment | EventType::LiveComment | EventType::Mention) {
+            ev.comment = item.obj_at("value").and_then(comment);
+        }
     }
+    ev.raw = item;
     ev
 }
 
 /// A comment from a `comments`/`live_comments` value (`id` with Instagram login,
 /// `comment_id` + `parent_id` with Facebook login) or a `mentions` value (`comment_id`,
 /// `media_id`). `None` without an id (a caption mention has only `media_id`: it stays in `raw`).
-fn comment(v: &Value) -> Option<Comment> {
-    let id = id_at(v, "id").or_else(|| id_at(v, "comment_id"))?;
-    let from = obj_at(v, "from");
-    let media = obj_at(v, "media");
+fn comment<'a>(v: &Json<'a>) -> Option<Comment<'a>> {
+    let id = v.id_at("id").or_else(|| v.id_at("comment_id"))?;
+    let from = v.obj_at("from");
+    let media = v.obj_at("media");
     Some(Comment {
         id,
-        text: str_at(v, "text"),
-        from_id: from.and_then(|f| id_at(f, "id")),
-        from_username: from.and_then(|f| str_at(f, "username")),
-        media_id: media.and_then(|m| id_at(m, "id")).or_else(|| id_at(v, "media_id")),
-        media_product_type: media.and_then(|m| str_at(m, "media_product_type")),
-        parent_id: id_at(v, "parent_id"),
+        text: v.str_at("text"),
+        from_id: from.and_then(|f| f.id_at("id")),
+        from_username: from.and_then(|f| f.str_at("username")),
+        media_id: media.and_then(|m| m.id_at("id")).or_else(|| v.id_at("media_id")),
+        media_product_type: media.and_then(|m| m.str_at("media_product_type")),
+        parent_id: v.id_at("parent_id"),
     })
 }

@@ -2,7 +2,7 @@
 //! the binding, JSON in tests) into owned values: the body is a copy, so neither a transfer,
 //! a change nor a worker's exit after the call can reach what is checked and parsed.
 
-use super::{WebhookRequest, SIGNATURE_256_HEADER, SIGNATURE_SHA1_HEADER};
+use super::{reads_header_name, reads_query_name, WebhookRequest};
 use crate::error::Error;
 use crate::input::{Kind, Source, Unreadable};
 
@@ -38,17 +38,6 @@ pub struct RequestInput {
     /// (at most `maxBodyBytes + 1` bytes), so the caller may reuse or transfer the buffer at once.
     #[cfg_attr(test, ts(optional, type = "Buffer | Uint8Array | ArrayBufferView | ArrayBuffer | string"))]
     pub body: Option<Vec<u8>>,
-}
-
-/// The query names the core reads.
-pub fn reads_query_name(name: &str) -> bool {
-    matches!(name, "hub.mode" | "hub.challenge" | "hub.verify_token")
-}
-
-/// The header names the core reads (any case, surrounding blanks ignored).
-pub fn reads_header_name(name: &str) -> bool {
-    let n = name.trim();
-    n.eq_ignore_ascii_case(SIGNATURE_256_HEADER) || n.eq_ignore_ascii_case(SIGNATURE_SHA1_HEADER)
 }
 
 impl RequestInput {

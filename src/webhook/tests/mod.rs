@@ -47,7 +47,7 @@ pub(super) fn post<'a>(body: &'a [u8], headers: &[(&str, &str)]) -> WebhookReque
 }
 
 /// A POST of `body` signed with [`SECRET`], checked with [`SECRET`].
-pub(super) fn deliver(body: &[u8]) -> WebhookResult {
+pub(super) fn deliver(body: &[u8]) -> WebhookResult<'_> {
     let sig = sign(body, SECRET);
     verify(&post(body, &[("X-Hub-Signature-256", &sig)]), &secrets(&[SECRET])).unwrap()
 }
@@ -72,7 +72,7 @@ pub(super) fn rejection(result: &WebhookResult) -> (u16, &'static str) {
 /// A small valid delivery.
 pub(super) const BODY: &[u8] = br#"{"object":"instagram","entry":[{"id":"1","time":1732800000000,"messaging":[{"sender":{"id":"2"},"recipient":{"id":"1"},"timestamp":1732800000001,"message":{"mid":"m","text":"hi"}}]}]}"#;
 
-pub(super) fn run(body: &[u8], headers: &[(&str, &str)], app_secrets: &[&str]) -> WebhookResult {
+pub(super) fn run<'a>(body: &'a [u8], headers: &[(&str, &str)], app_secrets: &[&str]) -> WebhookResult<'a> {
     verify(&post(body, headers), &secrets(app_secrets)).unwrap()
 }
 

@@ -9,7 +9,7 @@ fn unsigned() -> WebhookSecrets {
     WebhookSecrets { allow_unsigned: true, ..WebhookSecrets::default() }
 }
 
-fn events_of(body: &[u8]) -> Vec<crate::webhook::WebhookEvent> {
+fn events_of(body: &[u8]) -> Vec<crate::webhook::WebhookEvent<'_>> {
     match verify(&post(body, &[]), &unsigned()).unwrap() {
         WebhookResult::Events { events, .. } => events,
         other => panic!("expected events, got {other:?}"),
@@ -65,13 +65,14 @@ fn any_json_shape_inside_an_item_is_kept_not_rejected() {
         {},
         [],
     ]});
-    let events = events_of(body.to_string().as_bytes());
+    let body = body.to_string();
+    let events = events_of(body.as_bytes());
     // 9 + 9 + 9 items, one change given as a bare object, nothing for {}, one for [].
     assert_eq!(events.len(), 29);
     assert!(events[..27].iter().all(|e| e.account_id.is_empty()));
     assert_eq!(events[27].event_type, EventType::Mention);
-    assert_eq!(events[27].comment.as_ref().map(|c| c.id.as_str()), Some("5"));
-    assert_eq!(events[28].raw, json!([]));
+    assert_eq!(events[27].comment.as_ref().map(|c| c.id.as_ref()), Some("5"));
+    assert_eq!(serde_json::to_value(&events[28].raw).unwrap(), json!([]));
     assert_eq!(events[2].reaction, None);
     assert_eq!(events[2].event_type, EventType::Reaction);
     assert_eq!(events[3].sender_id.as_deref(), Some("-1"));
@@ -110,11 +111,12 @@ fn a_lone_surrogate_is_read_as_u_fffd_not_refused() {
         (r"\\ud83d", r"\ud83d"),
         (r"\ud83d\ud83d\ude00", "\u{fffd}\u{1f600}"),
     ] {
-        let events = events_of(item(text).as_bytes());
+        let body = item(text);
+        let events = events_of(body.as_bytes());
         assert_eq!(events[0].text.as_deref(), Some(want), "{text}");
     }
     // The same body twice gives the same id (redeliveries deduplicate).
-    let a = events_of(item(r"hi \ud83d").as_bytes());
-    let b = events_of(item(r"hi \ud83d").as_bytes());
+    let (a, b) = (item(r"hi \ud83d"), item(r"hi \ud83d"));
+    let (a, b) = (events_of(a.as_bytes()), events_of(b.as_bytes()));
     assert_eq!(a[0].id, b[0].id);
 }

@@ -132,3 +132,19 @@ fn a_wrong_sha256_signature_is_not_rescued_by_a_right_sha1() {
     let good256 = sign(BODY, SECRET);
     assert!(is_events(&run(BODY, &[("X-Hub-Signature", &sha1), ("X-Hub-Signature-256", &good256)], &[SECRET])));
 }
+
+#[test]
+fn the_header_names_read_are_the_signature_headers_in_any_case() {
+    use crate::webhook::reads_header_name;
+    for name in ["x-hub-signature-256", "X-Hub-Signature-256", " X-HUB-SIGNATURE ", "x-hub-signature"] {
+        assert!(reads_header_name(name), "{name}");
+    }
+    for name in ["content-type", "x-hub-signature-2", "x-hub-signature-256x", ""] {
+        assert!(!reads_header_name(name), "{name}");
+    }
+    // Leaving out every other header changes nothing.
+    let sig = sign(BODY, SECRET);
+    let headers = [("Content-Type", "application/json"), ("X-Hub-Signature-256", sig.as_str()), ("x-other", "1")];
+    let kept: Vec<(&str, &str)> = headers.iter().copied().filter(|(n, _)| reads_header_name(n)).collect();
+    assert_eq!(run(BODY, &headers, &[SECRET]), run(BODY, &kept, &[SECRET]));
+}

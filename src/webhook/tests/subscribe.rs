@@ -14,7 +14,7 @@ fn get(query: &[(&str, &[&str])]) -> WebhookRequest<'static> {
     }
 }
 
-fn check(query: &[(&str, &[&str])]) -> WebhookResult {
+fn check(query: &[(&str, &[&str])]) -> WebhookResult<'static> {
     verify(&get(query), &secrets(&[])).unwrap()
 }
 
@@ -121,5 +121,16 @@ fn other_methods_are_not_allowed() {
         // No secrets needed to refuse a method.
         let result = verify(&request, &WebhookSecrets::default()).unwrap();
         assert_eq!(rejection(&result), (405, "METHOD_NOT_ALLOWED"), "{method:?}");
+    }
+}
+
+#[test]
+fn the_query_names_read_are_the_three_hub_parameters() {
+    use crate::webhook::reads_query_name;
+    for name in ["hub.mode", "hub.verify_token", "hub.challenge"] {
+        assert!(reads_query_name(name), "{name}");
+    }
+    for name in ["HUB.MODE", "hub.mode ", "hub", "mode", ""] {
+        assert!(!reads_query_name(name), "{name}");
     }
 }
