@@ -320,6 +320,140 @@ export interface RateLimitInfo {
   estimatedTimeToRegainAccessMs?: number
 }
 
+/** The request of `replyToComment`. */
+export interface ReplyToCommentRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** The comment to answer publicly: ASCII digits. */
+  commentId: string
+  /**
+   * The reply's text; must contain a non-whitespace character. Its maximum length is not
+   * documented by Meta and not checked here.
+   */
+  text: string
+}
+
+/** The new reply of `replyToComment`. */
+export interface CommentReply {
+  /** The id of the reply (a comment id), always a string. */
+  id: string
+}
+
+/** The request of `hideComment`. */
+export interface HideCommentRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** The comment to hide or unhide: ASCII digits. */
+  commentId: string
+  /** `true` (the default) hides the comment, `false` shows it again. */
+  hide?: boolean
+}
+
+/** The result of `hideComment`: the state now. */
+export interface HideCommentResult {
+  commentId: string
+  /** `true` when the comment is hidden now. */
+  hidden: boolean
+}
+
+/** The request of `deleteComment`. */
+export interface DeleteCommentRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** The comment to delete (on the account's own media, or its own comment): ASCII digits. */
+  commentId: string
+}
+
+/** The result of `deleteComment`. */
+export interface DeleteCommentResult {
+  commentId: string
+  /** Always `true`: a delete that was not done rejects. */
+  deleted: true
+}
+
+/** The request of `getUserProfile`. */
+export interface UserProfileRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** The person's Instagram-scoped id (IGSID, the `senderId` of a webhook event): ASCII digits. */
+  userId: string
+}
+
+/** A person's profile. A field Meta sends as `null` or omits is absent. */
+export interface UserProfile {
+  /** The IGSID asked for. */
+  id: string
+  name?: string
+  username?: string
+  /** The profile picture; the URL expires after a few days: do not store it. */
+  profilePicUrl?: string
+  followerCount?: number
+  /** The person follows the account (`is_user_follow_business`). */
+  userFollowsAccount?: boolean
+  /** The account follows the person (`is_business_follow_user`). */
+  accountFollowsUser?: boolean
+}
+
+/**
+ * The request of `messagingWindow`. Times are epoch ms, epoch seconds (below 10^11) or RFC 3339;
+ * absent, `null` or `''` is unknown.
+ */
+export interface MessagingWindowRequest {
+  /**
+   * The person's last message or postback (what opens the window). Do not pass the time of a
+   * reaction or a read: whether they open it is unconfirmed.
+   */
+  lastUserMessageAt?: number | string | null
+  /** For a private reply: when the comment was made. */
+  commentAt?: number | string | null
+}
+
+/** The options of `messagingWindow`. */
+export interface MessagingWindowOptions {
+  /** Epoch milliseconds that replace the clock. */
+  now?: number
+  /**
+   * Shortens every window by this many milliseconds, so that a send decided just before
+   * the limit does not arrive after it. Default 60000; a whole number ≥ 0.
+   */
+  safetyMarginMs?: number
+}
+
+/** Which kind of send is allowed now. */
+export type MessagingAllowed = "standard" | "human_agent" | "none"
+
+/** The answer of `messagingWindow`. Times are epoch ms. */
+export interface MessagingWindow {
+  allowed: MessagingAllowed
+  /** `lastUserMessageAt` + 24 h − margin; absent when that time is unknown. */
+  standardUntil?: number
+  /** `lastUserMessageAt` + 7 days − margin; absent when that time is unknown. */
+  humanAgentUntil?: number
+  /**
+   * Present when `commentAt` is known: whether the 7-day rule allows a private reply now.
+   * One private reply per comment is Meta's rule too, which this helper cannot know.
+   */
+  privateReply?: boolean
+  /** `commentAt` + 7 days − margin. */
+  privateReplyUntil?: number
+}
+
 /** An incoming webhook request, as the web framework received it. */
 export interface WebhookRequest {
   /** `'GET'` or `'POST'`, any case. */
@@ -542,6 +676,12 @@ export declare const webhookEventTypes: readonly WebhookEventType[]
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * Deletes a comment on the account's own media (or its own comment):
+ * `DELETE /{apiVersion}/{commentId}`. A write: not retried after a timeout or a bare 5xx.
+ */
+export declare function deleteComment(req: DeleteCommentRequest, options?: CallOptions): Promise<DeleteCommentResult>
+
+/**
  * Exchanges a short-lived OAuth token for a long-lived one (about 60 days).
  *
  * Instagram login: `GET {instagramUrl}/access_token?grant_type=ig_exchange_token`;
@@ -555,6 +695,25 @@ export declare function exchangeToken(req: ExchangeTokenRequest, options?: CallO
  * following `paging.next`.
  */
 export declare function getAccount(req: GetAccountRequest, options?: CallOptions): Promise<InstagramAccount[]>
+
+/**
+ * The profile of a person who messaged the account: `GET /{apiVersion}/{userId}?fields=…`.
+ * Without the person's consent Meta answers an error (`PERMISSION_DENIED` in the mock).
+ */
+export declare function getUserProfile(req: UserProfileRequest, options?: CallOptions): Promise<UserProfile>
+
+/**
+ * Hides a comment (`hide` default `true`) or shows it again (`hide: false`):
+ * `POST /{apiVersion}/{commentId}`. Idempotent: retried like the account calls.
+ */
+export declare function hideComment(req: HideCommentRequest, options?: CallOptions): Promise<HideCommentResult>
+
+/**
+ * Which sends Meta allows now, from the time of the person's last message (and of a comment,
+ * for a private reply): `standard` (24 h), `human_agent` (7 days, `HUMAN_AGENT` tag only) or
+ * `none`. Synchronous, no network. Throws `INVALID_ARGUMENT` for a time that is not one.
+ */
+export declare function messagingWindow(req: MessagingWindowRequest, options?: MessagingWindowOptions): MessagingWindow
 
 /**
  * The n8n credential hook: exchanges a new OAuth token, refreshes a token that is inside
@@ -572,6 +731,13 @@ export declare function preAuthenticate(credentials: CredentialState, options?: 
  * `INVALID_ARGUMENT`: re-exchange it, or use a page token, which does not expire.
  */
 export declare function refreshToken(req: RefreshTokenRequest, options?: CallOptions): Promise<TokenGrant>
+
+/**
+ * Answers a comment publicly: `POST /{apiVersion}/{commentId}/replies`. Never sent twice (a
+ * timeout or a connection lost after the request was written is not retried: the reply may
+ * have been posted).
+ */
+export declare function replyToComment(req: ReplyToCommentRequest, options?: CallOptions): Promise<CommentReply>
 
 /**
  * Sends a message, a sender action or a reaction. Checked before any network call (each

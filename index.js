@@ -835,10 +835,15 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.deleteComment = nativeBinding.deleteComment
 module.exports.exchangeToken = nativeBinding.exchangeToken
 module.exports.getAccount = nativeBinding.getAccount
+module.exports.getUserProfile = nativeBinding.getUserProfile
+module.exports.hideComment = nativeBinding.hideComment
+module.exports.messagingWindow = nativeBinding.messagingWindow
 module.exports.preAuthenticate = nativeBinding.preAuthenticate
 module.exports.refreshToken = nativeBinding.refreshToken
+module.exports.replyToComment = nativeBinding.replyToComment
 module.exports.sendMessage = nativeBinding.sendMessage
 module.exports.tokenStatus = nativeBinding.tokenStatus
 module.exports.verifyWebhook = nativeBinding.verifyWebhook

@@ -466,6 +466,107 @@ test('appsecret_proof is checked when present', () => withMock({}, async (mock) 
   assert.equal(r.status, 200)
 }))
 
+// ---------------------------------------------------------------- comments and profiles
+
+const call = (mock, token, method, p, body) => request(`${mock.url}${p}`, {
+  method,
+  headers: { ...bearer(token), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+  body: body === undefined ? undefined : JSON.stringify(body),
+})
+
+test('comments: public reply → {id}, recorded; refused for hidden, live, foreign and deleted comments', () => withMock({}, async (mock) => {
+  const t = mock.tokens.issueLongLived()
+  let r = await call(mock, t, 'POST', '/v24.0/17900000000000001/replies', { message: 'Thanks! 🙏' })
+  assert.equal(r.status, 200, r.text)
+  const id = json(r).id
+  assert.match(id, /^\d{17}$/)
+  assert.deepEqual(mock.comments.replies.map((x) => [x.commentId, x.id, x.text]), [['17900000000000001', id, 'Thanks! 🙏']])
+  // the parameter in the query works too (Meta takes both); an empty message is 100
+  r = await call(mock, t, 'POST', '/v24.0/17900000000000001/replies?message=hi')
+  assert.equal(r.status, 200, r.text)
+  r = await call(mock, t, 'POST', '/v24.0/17900000000000001/replies', { message: ' ' })
+  assert.deepEqual([r.status, json(r).error.code], [400, 100])
+  mock.comments.set('1', { hidden: true })
+  mock.comments.set('2', { live: true })
+  mock.comments.set('3', { foreign: true })
+  mock.comments.set('4', { deleted: true })
+  for (const [cid, status, code] of [['1', 400, 100], ['2', 400, 100], ['3', 403, 200], ['4', 400, 100]]) {
+    r = await call(mock, t, 'POST', `/v24.0/${cid}/replies`, { message: 'hi' })
+    assert.deepEqual([r.status, json(r).error.code], [status, code], cid)
+  }
+  assert.equal(mock.comments.replies.length, 2)
+  r = await call(mock, t, 'GET', '/v24.0/17900000000000001/replies')
+  assert.equal(json(r).error.code, 100)
+}))
+
+test('comments: hide / unhide and delete answer {success:true}; a second delete is 100/33; tokens checked', () => withMock({}, async (mock) => {
+  const t = mock.tokens.issueLongLived()
+  let r = await call(mock, t, 'POST', '/v24.0/555', { hide: true })
+  assert.deepEqual([r.status, r.text], [200, '{"success":true}'])
+  assert.equal(mock.comments.get('555').hidden, true)
+  r = await call(mock, t, 'POST', '/v24.0/555?hide=false')
+  assert.equal(r.status, 200)
+  assert.equal(mock.comments.get('555').hidden, false)
+  r = await call(mock, t, 'POST', '/v24.0/555', { hide: 'maybe' })
+  assert.deepEqual([r.status, json(r).error.code], [400, 100])
+  r = await call(mock, t, 'DELETE', '/v24.0/555')
+  assert.deepEqual([r.status, r.text], [200, '{"success":true}'])
+  r = await call(mock, t, 'DELETE', '/v24.0/555')
+  assert.deepEqual([r.status, json(r).error.code, json(r).error.error_subcode], [400, 100, 33])
+  mock.comments.set('3', { foreign: true })
+  r = await call(mock, t, 'POST', '/v24.0/3', { hide: true })
+  assert.deepEqual([r.status, json(r).error.code], [403, 200])
+  r = await call(mock, 'IGAAnot-a-token', 'DELETE', '/v24.0/556')
+  assert.deepEqual([r.status, json(r).error.code], [400, 190])
+  r = await request(`${mock.url}/v24.0/556`, { method: 'DELETE' })
+  assert.equal(json(r).error.code, 2500)
+  // Facebook login: the same routes, with appsecret_proof checked when present
+  const page = mock.tokens.issuePageToken({ pageId: mock.pages[0].id })
+  r = await call(mock, page, 'POST', `/v24.0/557?appsecret_proof=${mock.appsecretProof(page)}`, { hide: true })
+  assert.equal(r.status, 200, r.text)
+  r = await call(mock, page, 'POST', `/v24.0/557?appsecret_proof=${'0'.repeat(64)}`, { hide: true })
+  assert.equal(json(r).error.code, 100)
+  mock.comments.clear()
+  assert.equal(mock.comments.get('555'), undefined)
+}))
+
+test('profiles: the fields of a person who gave consent, nulls kept, others 230', () => withMock({}, async (mock) => {
+  const t = mock.tokens.issueLongLived()
+  mock.profiles.set('1254477777772919', { name: 'Ana', username: 'ana.b', profilePic: null, followerCount: 42, userFollowsBusiness: true, businessFollowsUser: false })
+  const fields = 'name,username,profile_pic,follower_count,is_user_follow_business,is_business_follow_user'
+  let r = await call(mock, t, 'GET', `/v24.0/1254477777772919?fields=${fields}`)
+  assert.equal(r.status, 200, r.text)
+  assert.deepEqual(json(r), { name: 'Ana', username: 'ana.b', profile_pic: null, follower_count: 42, is_user_follow_business: true, is_business_follow_user: false, id: '1254477777772919' })
+  r = await call(mock, t, 'GET', '/v24.0/1254477777772919?fields=name,shoe_size')
+  assert.deepEqual([r.status, json(r).error.code], [400, 100])
+  r = await call(mock, t, 'GET', `/v24.0/999?fields=${fields}`)
+  assert.deepEqual([r.status, json(r).error.code, json(r).error.type], [400, 230, 'IGApiException'])
+  r = await call(mock, 'IGAAnot-a-token', 'GET', `/v24.0/1254477777772919?fields=${fields}`)
+  assert.equal(json(r).error.code, 190)
+  const fb = mock.tokens.issueLongLived({ loginType: 'facebook' })
+  r = await call(mock, fb, 'GET', `/v24.0/1254477777772919?fields=username`)
+  assert.deepEqual(json(r), { username: 'ana.b', id: '1254477777772919' })
+  mock.profiles.delete('1254477777772919')
+  r = await call(mock, t, 'GET', '/v24.0/1254477777772919?fields=username')
+  assert.equal(json(r).error.code, 230)
+}))
+
+test('control routes for comments and profiles', () => withMock({}, async (mock) => {
+  const t = mock.tokens.issueLongLived()
+  const control = (method, p, body) => request(`${mock.url}/__mock/${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+  assert.equal((await control('POST', 'profiles', { id: '42', username: 'zed' })).status, 200)
+  assert.deepEqual(json(await call(mock, t, 'GET', '/v24.0/42?fields=username')), { username: 'zed', id: '42' })
+  assert.equal((await control('POST', 'comments', { id: '7', foreign: true })).status, 200)
+  assert.equal(json(await call(mock, t, 'DELETE', '/v24.0/7')).error.code, 200)
+  await call(mock, t, 'POST', '/v24.0/8/replies', { message: 'hi' })
+  assert.deepEqual(json(await control('GET', 'comments')).replies.map((x) => x.text), ['hi'])
+  assert.equal((await control('POST', 'profiles', { id: 'x' })).status, 400)
+  await control('DELETE', 'comments')
+  await control('DELETE', 'profiles')
+  assert.equal(mock.comments.replies.length, 0)
+  assert.equal(json(await call(mock, t, 'GET', '/v24.0/42?fields=username')).error.code, 230)
+}))
+
 // ---------------------------------------------------------------- faults
 
 test('faults: raw answer, graphError, html, contentType; order, times, matchers', () => withMock({}, async (mock) => {

@@ -9,13 +9,19 @@
 use ts_rs::{Config, TS};
 
 use crate::account::{AccountRequest, InstagramAccount};
+use crate::comments::{
+    CommentReply, DeleteCommentRequest, DeleteCommentResult, HideCommentRequest, HideCommentResult,
+    ReplyToCommentRequest,
+};
 use crate::error::ErrorCode;
 use crate::graph::{CallOptionsInput, LoginType, Usage};
 use crate::messaging::model::{
     AttachmentInput, ButtonTemplate, GenericTemplate, MediaShare, QuickReply, SendRequest, TemplateElement, BUTTON_TS,
     OUTGOING_MESSAGE_TS,
 };
-use crate::messaging::SendResult;
+use crate::messaging::window::Allowed;
+use crate::messaging::{MessagingWindow, SendResult, WindowOptions, WindowRequest};
+use crate::profile::{UserProfile, UserProfileRequest};
 use crate::time::TimeInput;
 use crate::token::{
     CredentialInput, Decision, ExchangeRequest, Next, PolicyInput, PreAuthAction, PreAuthResult, RefreshRequest,
@@ -88,6 +94,9 @@ fn header() -> String {
         format!("type Button ={BUTTON_TS};"),
     );
     types!(SendResult, Usage);
+    types!(ReplyToCommentRequest, CommentReply, HideCommentRequest, HideCommentResult);
+    types!(DeleteCommentRequest, DeleteCommentResult, UserProfileRequest, UserProfile);
+    types!(WindowRequest, WindowOptions, Allowed, MessagingWindow);
     types!(RequestInput, SecretsInput, OneOrMany, WebhookResult);
     item(
         Some("/** Why a webhook request was refused. */".into()),

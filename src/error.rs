@@ -117,6 +117,11 @@ pub enum Error {
     #[error("{detail}")]
     Transport { kind: TransportKind, detail: String },
 
+    /// Meta answered 2xx without an error object but said the action was not done
+    /// (`{"success": false}`): `GRAPH_ERROR` without a Graph code, not retried.
+    #[error("Meta answered {detail}: the action was not done")]
+    Unsuccessful { detail: String },
+
     /// The server answered something that is not the documented shape.
     #[error("unexpected response{}: {detail}", status_hint(.http_status))]
     BadResponse { http_status: Option<u16>, detail: String },
@@ -157,6 +162,7 @@ impl Error {
             Error::InvalidArgument { .. } => ErrorCode::InvalidArgument,
             Error::TokenExpired { .. } => ErrorCode::TokenExpired,
             Error::Graph { code, .. } | Error::Status { code, .. } => *code,
+            Error::Unsuccessful { .. } => ErrorCode::GraphError,
             Error::Transport { kind: TransportKind::Timeout, .. } => ErrorCode::Timeout,
             Error::Transport { .. } => ErrorCode::Network,
             Error::BadResponse { .. } => ErrorCode::BadResponse,

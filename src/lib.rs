@@ -9,16 +9,20 @@
 //! - [`graph`]: the one Graph API client (URLs, auth, timeouts, retries, error mapping);
 //! - [`token`]: the token policy and lifecycle (exchange, refresh, preAuthenticate);
 //! - [`account`]: account discovery;
-//! - [`messaging`]: outgoing messages: model, validation, wire JSON, send;
+//! - [`comments`]: public replies to comments, hiding and deleting them;
+//! - [`profile`]: the profile of a person who wrote to the account;
+//! - [`messaging`]: outgoing messages: model, validation, wire JSON, send; the messaging window;
 //! - [`webhook`]: signature checks and event normalisation.
 //!
 //! [`binding`] is the only module that imports napi.
 
 pub mod account;
+pub mod comments;
 pub mod error;
 pub mod graph;
 pub mod input;
 pub mod messaging;
+pub mod profile;
 pub mod runtime;
 pub mod secret;
 pub mod time;

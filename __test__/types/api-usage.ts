@@ -2,11 +2,15 @@
 // generated index.d.ts types the public surface as the contract says (run by types.test.js).
 import {
   exchangeToken, refreshToken, preAuthenticate, tokenStatus, getAccount, sendMessage, verifyWebhook, verifyWebhookSync,
+  replyToComment, hideComment, deleteComment, getUserProfile, messagingWindow,
 } from '../..'
 import type {
   TokenGrant, CredentialState, PreAuthResult, PreAuthAction, TokenStatus, InstagramAccount, SendRequest, SendResult,
   OutgoingMessage, Button, WebhookRequest, WebhookSecrets, WebhookResult, WebhookEvent, RejectReason, LoginType,
   CallOptions, TokenPolicy, InstagramError, ErrorCode,
+  CommentReply, HideCommentResult, DeleteCommentResult, UserProfile, MessagingWindow, MessagingAllowed,
+  ReplyToCommentRequest, HideCommentRequest, DeleteCommentRequest, UserProfileRequest, MessagingWindowRequest,
+  MessagingWindowOptions,
 } from '../..'
 
 const options: CallOptions = { instagramUrl: 'http://127.0.0.1:1', facebookUrl: 'https://graph.facebook.com', apiVersion: 'v24.0', timeoutMs: 1, maxRetries: 0, now: 0 }
@@ -112,6 +116,38 @@ async function webhooks(): Promise<void> {
   }
 }
 
+// docs/API-beyond-dms.md: the comment kit, the profile, the messaging window.
+async function beyondDms(): Promise<void> {
+  const auth = { accessToken: 'a', loginType: 'facebook' as LoginType, appSecret: 's' }
+  const replyReq: ReplyToCommentRequest = { ...auth, commentId: '1', text: 'thanks' }
+  const reply: CommentReply = await replyToComment(replyReq, options)
+  const hideReq: HideCommentRequest = { accessToken: 'a', commentId: '1', hide: false }
+  const hidden: HideCommentResult = await hideComment(hideReq, options)
+  const delReq: DeleteCommentRequest = { ...auth, commentId: '1' }
+  const deleted: DeleteCommentResult = await deleteComment(delReq)
+  const isTrue: true = deleted.deleted
+  const profileReq: UserProfileRequest = { accessToken: 'a', userId: '1' }
+  const p: UserProfile = await getUserProfile(profileReq, options)
+  const fields: [string, string?, string?, string?, number?, boolean?, boolean?] = [
+    p.id, p.name, p.username, p.profilePicUrl, p.followerCount, p.userFollowsAccount, p.accountFollowsUser,
+  ]
+  const windowReq: MessagingWindowRequest = { lastUserMessageAt: null, commentAt: '2026-11-28T12:00:00Z' }
+  const windowOpts: MessagingWindowOptions = { now: 0, safetyMarginMs: 0 }
+  const w: MessagingWindow = messagingWindow(windowReq, windowOpts)
+  const allowed: 'standard' | 'human_agent' | 'none' = w.allowed
+  const kind: MessagingAllowed = allowed
+  const until: (number | undefined)[] = [w.standardUntil, w.humanAgentUntil, w.privateReplyUntil]
+  const pr: boolean | undefined = w.privateReply
+  messagingWindow({ lastUserMessageAt: 1 })
+  const ids: string[] = [reply.id, hidden.commentId, deleted.commentId]
+  const h: boolean = hidden.hidden
+  void [isTrue, fields, kind, until, pr, ids, h]
+  // @ts-expect-error text is required
+  void replyToComment({ accessToken: 'a', commentId: '1' })
+  // @ts-expect-error userId is required
+  void getUserProfile({ accessToken: 'a' })
+}
+
 function errors(e: InstagramError): void {
   const code: ErrorCode = e.code
   const rest: [boolean, number?, number?, number?, string?, string?, string?, string?, number?] = [
@@ -120,4 +156,4 @@ function errors(e: InstagramError): void {
   void [code, rest]
 }
 
-void [tokens, accounts, sending, webhooks, errors]
+void [tokens, accounts, sending, webhooks, beyondDms, errors]

@@ -10,10 +10,20 @@
 //   DELETE /__mock/faults         drops the queued faults
 //   POST   /__mock/usage          usage values (see usage.js) → the usage now
 //   POST   /__mock/recipients     { id, windowClosed?, unavailable?, noMatch?, messagingDisabled? };  DELETE: clears all rules
+//   POST   /__mock/comments       { id, foreign?, hidden?, live?, deleted? } (routes/comments.js);  DELETE: forgets states and replies
+//   GET    /__mock/comments       { replies } (every public reply made)
+//   POST   /__mock/profiles       { id, name?, username?, profilePic?, followerCount?, userFollowsBusiness?, businessFollowsUser? };  DELETE: clears all
 //   POST   /__mock/refresh-model  { model: 'new'|'new-revoke'|'same' } → { refreshModel } (see tokens.js)
 // A bad request answers 400 { error }, an unknown route 404 { error }.
 
 const { JSON_CT, reply, send } = require('./reply')
+
+/** A control body without its `id` (the key it is stored under). */
+function withoutId(body) {
+  const { id, ...rest } = body
+  if (typeof id !== 'string' || !/^\d+$/.test(id)) throw new TypeError('id must be a string of digits')
+  return rest
+}
 
 /** Answers control request `e` for `mock` (the object startMockGraph returns). */
 function controlAnswer(mock, e, res) {
@@ -50,6 +60,11 @@ function controlAnswer(mock, e, res) {
       case 'POST /__mock/usage': return ok(mock.usage.set(b))
       case 'POST /__mock/recipients': mock.recipients.set(b.id, b); return ok({ ok: true })
       case 'DELETE /__mock/recipients': mock.recipients.clear(); return ok({ ok: true })
+      case 'POST /__mock/comments': mock.comments.set(b.id, withoutId(b)); return ok({ ok: true })
+      case 'GET /__mock/comments': return ok({ replies: mock.comments.replies })
+      case 'DELETE /__mock/comments': mock.comments.clear(); return ok({ ok: true })
+      case 'POST /__mock/profiles': mock.profiles.set(b.id, withoutId(b)); return ok({ ok: true })
+      case 'DELETE /__mock/profiles': mock.profiles.clear(); return ok({ ok: true })
       case 'POST /__mock/refresh-model': mock.setRefreshModel(b.model); return ok({ refreshModel: mock.refreshModel })
       default: return ok({ error: `unknown control route ${route}` }, 404)
     }

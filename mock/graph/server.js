@@ -14,6 +14,8 @@ const { appsecretProof } = require('./auth')
 const { readRequest, makeMatcher } = require('./request')
 const { send } = require('./reply')
 const { createRecipients } = require('./routes/messages')
+const { createComments } = require('./routes/comments')
+const { createProfiles } = require('./routes/profiles')
 const { handle } = require('./routes')
 const { createFaultQueue, applyFault, runAnswer } = require('./faults')
 const { controlAnswer } = require('./control')
@@ -31,6 +33,8 @@ async function startMockGraph(options = {}) {
   const tokens = createTokens(clock)
   const usage = createUsage()
   const recipients = createRecipients()
+  const comments = createComments()
+  const profiles = createProfiles()
   const faults = createFaultQueue()
   const answers = []
   const requests = []
@@ -59,6 +63,8 @@ async function startMockGraph(options = {}) {
     tokens,
     usage,
     recipients,
+    comments,
+    profiles,
     sent,
     pageTokens: new Map(), // page id → page token
     subscriptions: new Map(), // account key → subscribed fields
@@ -137,6 +143,10 @@ async function startMockGraph(options = {}) {
     clock,
     tokens: tokens.api,
     recipients: recipients.api,
+    /** Comment states and public replies (routes/comments.js). */
+    comments: comments.api,
+    /** People who gave consent to their profile (routes/profiles.js). */
+    profiles: profiles.api,
     usage: usage.api,
     /** Every request received, in order (empty with option log: false). */
     requests,

@@ -7,105 +7,36 @@
 //
 // Prints one `ROW|check|result|seconds` line per check.
 'use strict'
-const { spawn, spawnSync } = require('node:child_process')
-const crypto = require('node:crypto')
 const fs = require('node:fs')
-const net = require('node:net')
 const path = require('node:path')
+const crypto = require('node:crypto')
 const assert = require('node:assert/strict')
+const h = require('./harness')
+const { DAY, APP_ID, ACCOUNT, USER, check, waitFor, freePort, delivery } = h
 
-const [n8nDir, packageDir, work] = process.argv.slice(2)
-const root = path.join(__dirname, '..', '..')
-const { startMockGraph } = require(path.join(root, 'mock'))
-const n8nBin = path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n')
-const n8nVersion = require(path.join(n8nDir, 'node_modules', 'n8n', 'package.json')).version
-const major = Number(n8nVersion.split('.')[0])
-const userFolder = path.join(work, `user-${n8nVersion}`)
-const DAY = 24 * 3600e3
-const APP_ID = '1234567890'
-const APP_SECRET = crypto.randomBytes(16).toString('hex')
-const ACCOUNT = '17841400000000001'
-const USER = '1254477777772919'
-
-const rows = []
-async function check(name, fn) {
-  const t0 = process.hrtime.bigint()
-  let result
-  try {
-    const detail = await fn()
-    result = detail ? `ok (${detail})` : 'ok'
-  } catch (e) {
-    result = 'FAILED'
-    console.error(`${name}: ${e.stack || e.message}`)
-    process.exitCode = 1
-  }
-  const secs = (Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)
-  rows.push(name)
-  console.log(`ROW|${name}|${result}|${secs}`)
-  if (result === 'FAILED') throw new Error(`stopped after: ${name}`)
-}
-
-/** Polls `fn` until it returns a truthy value or `ms` pass (then fails with `what`). */
-async function waitFor(what, fn, ms = 60000) {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port
-      s.close(() => resolve(p))
-    })
-  })
+const { release, packageDir, work, userFolder, appSecret: APP_SECRET, startMockGraph } = h.driverArgs()
+const n8nVersion = release.version
+const major = release.major
+const sign = (body) => h.sign(APP_SECRET, body)
 
 let env
 let n8n
 let n8nLog
-function n8nCli(args) {
-  const r = spawnSync(process.execPath, [n8nBin, ...args], { env, encoding: 'utf8', timeout: 180000 })
-  fs.appendFileSync(n8nLog, `\n$ n8n ${args.join(' ')}\n${r.stdout}${r.stderr}`)
-  if (r.status !== 0) throw new Error(`n8n ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`)
-  return r.stdout
-}
+const n8nCli = (args) => h.n8nCli(release, env, n8nLog, args)
 
 async function startN8n(port) {
-  const out = fs.openSync(n8nLog, 'a')
-  n8n = spawn(process.execPath, [n8nBin, 'start'], { env, stdio: ['ignore', out, out] })
-  const t0 = Date.now()
-  await waitFor('n8n to answer /healthz/readiness', async () => {
-    if (n8n.exitCode !== null) throw new Error(`n8n exited (${n8n.exitCode}); see ${n8nLog}`)
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/healthz/readiness`, { signal: AbortSignal.timeout(5000) })
-      return r.status === 200
-    } catch {
-      return false
-    }
-  }, 240000)
-  return ((Date.now() - t0) / 1000).toFixed(1)
+  n8n = await h.startN8nProcess(release, env, n8nLog, ['start'], `http://127.0.0.1:${port}/healthz/readiness`)
+  return n8n.readySecs
 }
 
-async function stopN8n() {
-  if (!n8n || n8n.exitCode !== null) return
-  const exited = new Promise((r) => n8n.once('exit', r))
-  n8n.kill('SIGTERM')
-  await exited
-}
+const stopN8n = () => h.stopProcess(n8n)
 
 /** The run data of a stored execution, parsed with n8n's own copy of flatted. */
-function runData(execution) {
-  const flatted = require(require.resolve('flatted', { paths: [path.join(n8nDir, 'node_modules', 'n8n')] }))
-  return flatted.parse(execution.data)
-}
+const runData = (execution) => h.n8nModule(release, 'flatted').parse(execution.data)
 
 /** The executions n8n stored (status, and the JSON of their data), through n8n's own sqlite3. */
 function executions() {
-  const sqlite3 = require(require.resolve('sqlite3', { paths: [path.join(n8nDir, 'node_modules', 'n8n')] }))
+  const sqlite3 = h.n8nModule(release, 'sqlite3')
   const db = new sqlite3.Database(path.join(userFolder, '.n8n', 'database.sqlite'), sqlite3.OPEN_READONLY)
   return new Promise((resolve, reject) => {
     db.all(
@@ -119,18 +50,6 @@ function executions() {
   })
 }
 
-function sign(body) {
-  return 'sha256=' + crypto.createHmac('sha256', APP_SECRET).update(body).digest('hex')
-}
-
-function delivery(mid, { echo = false, text = 'hello' } = {}) {
-  const sender = echo ? ACCOUNT : USER
-  const recipient = echo ? USER : ACCOUNT
-  return Buffer.from(
-    `{"object":"instagram","entry":[{"id":"${ACCOUNT}","time":${Date.now()},"messaging":[{"sender":{"id":"${sender}"},"recipient":{"id":"${recipient}"},"timestamp":${Date.now()},"message":{"mid":"${mid}","text":"${text}"${echo ? ',"is_echo":true' : ''}}}]}]}`,
-  )
-}
-
 async function main() {
   fs.rmSync(userFolder, { recursive: true, force: true })
   fs.mkdirSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules'), { recursive: true })
@@ -139,62 +58,18 @@ async function main() {
   const port = await freePort()
   const brokerPort = await freePort()
   const mock = await startMockGraph({ now: Date.now(), appId: APP_ID, appSecret: APP_SECRET, account: { userId: ACCOUNT } })
-  env = {
-    PATH: `${path.dirname(process.execPath)}:${process.env.PATH}`,
-    HOME: userFolder,
-    N8N_USER_FOLDER: userFolder,
-    N8N_PORT: String(port),
-    N8N_LISTEN_ADDRESS: '127.0.0.1',
-    N8N_HOST: '127.0.0.1',
-    // the public base URL of webhooks: N8N_WEBHOOK_URL in 2.x, WEBHOOK_URL in 1.x (deprecated in 2.x)
-    ...(major >= 2 ? { N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/` } : { WEBHOOK_URL: `http://127.0.0.1:${port}/` }),
-    N8N_ENCRYPTION_KEY: crypto.randomBytes(24).toString('hex'),
-    N8N_DIAGNOSTICS_ENABLED: 'false',
-    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-    N8N_TEMPLATES_ENABLED: 'false',
-    N8N_PERSONALIZATION_ENABLED: 'false',
-    N8N_HIRING_BANNER_ENABLED: 'false',
-    N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-    N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-    N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-    // 2.x: a module that fetches a list from n8n's servers at every start (1.x does not know it)
-    ...(major >= 2 ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
-    N8N_LOG_LEVEL: 'info',
-    N8N_LOG_OUTPUT: 'console',
-    DB_SQLITE_POOL_SIZE: '1',
-    N8N_SECURE_COOKIE: 'false',
-    NODE_ENV: 'production',
-  }
+  env = h.n8nEnv(release, { userFolder, port, brokerPort, encryptionKey: crypto.randomBytes(24).toString('hex'), extra: { DB_SQLITE_POOL_SIZE: '1' } })
   let exchangedToken
 
   try {
-    await check('network: only the loopback interface is reachable', async () => {
-      const attempt = (host) =>
-        new Promise((resolve) => {
-          const sock = net.connect({ host, port: 443, timeout: 5000 })
-          sock.once('connect', () => (sock.destroy(), resolve('connected')))
-          sock.once('timeout', () => (sock.destroy(), resolve('timeout')))
-          sock.once('error', (e) => resolve(e.code))
-        })
-      const results = [await attempt('1.1.1.1'), await attempt('2606:4700:4700::1111')]
-      if (process.env.TEST_N8N_NETNS === '1') {
-        assert.deepEqual(results.map((r) => /^(ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL)$/.test(r)), [true, true], `outside connections: ${results}`)
-        return `1.1.1.1:443 ${results[0]}, [2606:4700:4700::1111]:443 ${results[1]}`
-      }
-      return `NOT isolated: 1.1.1.1:443 ${results[0]}`
-    })
+    await check('network: only the loopback interface is reachable', h.loopbackOnly)
 
     await check(`install n8n-nodes-instagram into ${path.basename(userFolder)} (as the UI does)`, async () => {
-      const downloadDir = path.join(userFolder, '.n8n', 'nodes')
-      fs.cpSync(packageDir, path.join(downloadDir, 'node_modules', 'n8n-nodes-instagram'), { recursive: true })
-      const version = require(path.join(packageDir, 'package.json')).version
-      fs.writeFileSync(path.join(downloadDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-instagram': version } }, null, 2))
+      h.installPackageLikeTheUi(packageDir, userFolder)
       return `n8n ${n8nVersion}, node ${process.version}`
     })
 
-    const credentialId = 'igNativeCred0001'
-    const workflowId = 'igNativeFlow0001'
-    const credential = (data) => [{ id: credentialId, name: 'Instagram (mock)', type: 'instagramNativeApi', data }]
+    const credential = h.credentialFile
     const shortLived = mock.tokens.issueShortLived({ loginType: 'instagram' })
     const credentialData = {
       loginType: 'instagram',
@@ -206,59 +81,15 @@ async function main() {
       facebookUrl: mock.url,
     }
     await check('import a credential and a Trigger -> Instagram workflow (n8n CLI)', async () => {
-      fs.writeFileSync(path.join(work, 'credential.json'), JSON.stringify(credential(credentialData)))
-      n8nCli(['import:credentials', `--input=${path.join(work, 'credential.json')}`])
-      const cred = { instagramNativeApi: { id: credentialId, name: 'Instagram (mock)' } }
-      const workflow = {
-        id: workflowId,
-        name: 'Instagram echo test',
-        active: false,
-        nodes: [
-          { id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'Instagram Trigger', type: 'n8n-nodes-instagram.instagramTrigger', typeVersion: 1, position: [0, 0], webhookId: 'b6f0a7c2-1111-4111-8111-000000000001', parameters: { registration: 'automatic' }, credentials: cred },
-          // runs first (v1 order: top to bottom); its failures become items ("Continue On Fail")
-          { id: 'a1b2c3d4-0000-4000-8000-000000000003', name: 'Account', type: 'n8n-nodes-instagram.instagram', typeVersion: 1, position: [300, -200], onError: 'continueRegularOutput', parameters: { resource: 'account', operation: 'get' }, credentials: cred },
-          { id: 'a1b2c3d4-0000-4000-8000-000000000002', name: 'Reply', type: 'n8n-nodes-instagram.instagram', typeVersion: 1, position: [300, 0], parameters: { resource: 'message', operation: 'sendText', recipientId: '={{ $json.senderId }}', text: '=You said: {{ $json.text }}' }, credentials: cred },
-        ],
-        connections: { 'Instagram Trigger': { main: [[{ node: 'Account', type: 'main', index: 0 }, { node: 'Reply', type: 'main', index: 0 }]] } },
-        settings: { executionOrder: 'v1', saveDataErrorExecution: 'all', saveDataSuccessExecution: 'all' },
-      }
-      fs.writeFileSync(path.join(work, 'workflow.json'), JSON.stringify([workflow]))
-      n8nCli(['import:workflow', `--input=${path.join(work, 'workflow.json')}`])
-      if (major >= 2) n8nCli(['publish:workflow', `--id=${workflowId}`])
-      else n8nCli(['update:workflow', `--id=${workflowId}`, '--active=true'])
+      h.importAndPublish(release, env, n8nLog, work, credentialData, h.echoWorkflow())
     })
 
-    const webhookUrl = `http://127.0.0.1:${port}/webhook/b6f0a7c2-1111-4111-8111-000000000001/webhook`
-    /**
-     * n8n is ready (/healthz/readiness) before it has activated the workflows: until then (1.x:
-     * the trigger's activation at every start) a webhook answers 404 "not registered" (Meta
-     * retries such deliveries). Waits until the production webhook answers something else: a
-     * GET without Meta's parameters, which the trigger refuses (no execution).
-     */
-    const webhookRegistered = async () => {
-      const t0 = Date.now()
-      await waitFor('the production webhook to be registered', async () => {
-        try {
-          const r = await fetch(webhookUrl, { signal: AbortSignal.timeout(5000) })
-          return r.status !== 404
-        } catch {
-          return false
-        }
-      })
-      return ((Date.now() - t0) / 1000).toFixed(1)
-    }
+    const webhookUrl = h.webhookUrlOf(port)
+    const webhookRegistered = () => h.webhookRegistered(webhookUrl)
     await check('start n8n; the trigger registers its webhook (Meta\'s handshake answered)', async () => {
       const up = await startN8n(port)
       const hook = await webhookRegistered()
-      const reg = await waitFor('POST /{app-id}/subscriptions', () => mock.appSubscriptions.get('instagram'))
-      assert.equal(reg.callbackUrl, webhookUrl)
-      assert.deepEqual(reg.fields, ['messages', 'messaging_postbacks', 'message_reactions', 'comments'])
-      const post = mock.requests.find((e) => e.method === 'POST' && e.path.endsWith(`/${APP_ID}/subscriptions`))
-      assert.equal(post.query.access_token, undefined) // the app token travels in the header
-      // the account itself is subscribed to the app (POST /me/subscribed_apps), with the token pasted
-      const sub = await waitFor('POST /me/subscribed_apps', () => mock.requests.find((e) => e.method === 'POST' && e.path.endsWith('/me/subscribed_apps')))
-      assert.equal(sub.headers.authorization, `Bearer ${shortLived}`)
-      assert.equal(sub.query.subscribed_fields, 'messages,messaging_postbacks,message_reactions,comments')
+      await h.assertRegistered(mock, webhookUrl, shortLived)
       return `n8n ready in ${up} s, webhook registered ${hook} s later; callback verified by the mock; account subscribed`
     })
 

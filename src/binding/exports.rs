@@ -12,10 +12,12 @@ use serde::Serialize;
 use super::convert::{js_error, settled, spawn, Out, ParsedJson};
 use super::js::Js;
 use crate::account::{self, InstagramAccount};
+use crate::comments::{self, CommentReply, DeleteCommentResult, HideCommentResult};
 use crate::error::{Error as CoreError, ErrorCode};
 use crate::graph::{CallOptions, CallOptionsInput};
 use crate::input::{read, read_opt};
-use crate::messaging::{self, SendResult};
+use crate::messaging::{self, MessagingWindow, SendResult, WindowOptions, WindowRequest};
+use crate::profile::{self, UserProfile};
 use crate::token::{self, CredentialInput, Decision, PolicyInput, PreAuthResult, TokenGrant, TokenPolicy, TokenState};
 use crate::webhook::{self, EventType, RejectReason, RequestInput, SecretsInput, WebhookSecrets};
 
@@ -147,6 +149,71 @@ pub fn send_message<'env>(
     options: Option<Unknown>,
 ) -> Result<PromiseRaw<'env, Out<SendResult>>> {
     networked(env, req, options, |req, opts| async move { messaging::send_message(&req, &opts).await })
+}
+
+/// Answers a comment publicly: `POST /{apiVersion}/{commentId}/replies`. Never sent twice (a
+/// timeout or a connection lost after the request was written is not retried: the reply may
+/// have been posted).
+#[napi(ts_args_type = "req: ReplyToCommentRequest, options?: CallOptions", ts_return_type = "Promise<CommentReply>")]
+pub fn reply_to_comment<'env>(
+    env: &'env Env,
+    req: Unknown,
+    options: Option<Unknown>,
+) -> Result<PromiseRaw<'env, Out<CommentReply>>> {
+    networked(env, req, options, |req, opts| async move { comments::reply_to_comment(&req, &opts).await })
+}
+
+/// Hides a comment (`hide` default `true`) or shows it again (`hide: false`):
+/// `POST /{apiVersion}/{commentId}`. Idempotent: retried like the account calls.
+#[napi(ts_args_type = "req: HideCommentRequest, options?: CallOptions", ts_return_type = "Promise<HideCommentResult>")]
+pub fn hide_comment<'env>(
+    env: &'env Env,
+    req: Unknown,
+    options: Option<Unknown>,
+) -> Result<PromiseRaw<'env, Out<HideCommentResult>>> {
+    networked(env, req, options, |req, opts| async move { comments::hide_comment(&req, &opts).await })
+}
+
+/// Deletes a comment on the account's own media (or its own comment):
+/// `DELETE /{apiVersion}/{commentId}`. A write: not retried after a timeout or a bare 5xx.
+#[napi(
+    ts_args_type = "req: DeleteCommentRequest, options?: CallOptions",
+    ts_return_type = "Promise<DeleteCommentResult>"
+)]
+pub fn delete_comment<'env>(
+    env: &'env Env,
+    req: Unknown,
+    options: Option<Unknown>,
+) -> Result<PromiseRaw<'env, Out<DeleteCommentResult>>> {
+    networked(env, req, options, |req, opts| async move { comments::delete_comment(&req, &opts).await })
+}
+
+/// The profile of a person who messaged the account: `GET /{apiVersion}/{userId}?fields=…`.
+/// Without the person's consent Meta answers an error (`PERMISSION_DENIED` in the mock).
+#[napi(ts_args_type = "req: UserProfileRequest, options?: CallOptions", ts_return_type = "Promise<UserProfile>")]
+pub fn get_user_profile<'env>(
+    env: &'env Env,
+    req: Unknown,
+    options: Option<Unknown>,
+) -> Result<PromiseRaw<'env, Out<UserProfile>>> {
+    networked(env, req, options, |req, opts| async move { profile::get_user_profile(&req, &opts).await })
+}
+
+/// Which sends Meta allows now, from the time of the person's last message (and of a comment,
+/// for a private reply): `standard` (24 h), `human_agent` (7 days, `HUMAN_AGENT` tag only) or
+/// `none`. Synchronous, no network. Throws `INVALID_ARGUMENT` for a time that is not one.
+#[napi(
+    catch_unwind,
+    ts_args_type = "req: MessagingWindowRequest, options?: MessagingWindowOptions",
+    ts_return_type = "MessagingWindow"
+)]
+pub fn messaging_window(env: &Env, req: Unknown, options: Option<Unknown>) -> Result<Out<MessagingWindow>> {
+    let js = Js::new(env);
+    read::<_, WindowRequest>(js.value(req.raw()), "req")
+        .and_then(|req| Ok((req, read_opt::<_, WindowOptions>(options.map(|o| js.value(o.raw())), "options")?)))
+        .and_then(|(req, opts)| messaging::messaging_window(&req, &opts))
+        .map(Out)
+        .map_err(|e| js_error(env, &e))
 }
 
 /// The request (body copied) and the checked secrets of a webhook call.

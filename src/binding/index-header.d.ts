@@ -320,6 +320,140 @@ export interface RateLimitInfo {
   estimatedTimeToRegainAccessMs?: number
 }
 
+/** The request of `replyToComment`. */
+export interface ReplyToCommentRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** The comment to answer publicly: ASCII digits. */
+  commentId: string
+  /**
+   * The reply's text; must contain a non-whitespace character. Its maximum length is not
+   * documented by Meta and not checked here.
+   */
+  text: string
+}
+
+/** The new reply of `replyToComment`. */
+export interface CommentReply {
+  /** The id of the reply (a comment id), always a string. */
+  id: string
+}
+
+/** The request of `hideComment`. */
+export interface HideCommentRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** The comment to hide or unhide: ASCII digits. */
+  commentId: string
+  /** `true` (the default) hides the comment, `false` shows it again. */
+  hide?: boolean
+}
+
+/** The result of `hideComment`: the state now. */
+export interface HideCommentResult {
+  commentId: string
+  /** `true` when the comment is hidden now. */
+  hidden: boolean
+}
+
+/** The request of `deleteComment`. */
+export interface DeleteCommentRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** The comment to delete (on the account's own media, or its own comment): ASCII digits. */
+  commentId: string
+}
+
+/** The result of `deleteComment`. */
+export interface DeleteCommentResult {
+  commentId: string
+  /** Always `true`: a delete that was not done rejects. */
+  deleted: true
+}
+
+/** The request of `getUserProfile`. */
+export interface UserProfileRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** The person's Instagram-scoped id (IGSID, the `senderId` of a webhook event): ASCII digits. */
+  userId: string
+}
+
+/** A person's profile. A field Meta sends as `null` or omits is absent. */
+export interface UserProfile {
+  /** The IGSID asked for. */
+  id: string
+  name?: string
+  username?: string
+  /** The profile picture; the URL expires after a few days: do not store it. */
+  profilePicUrl?: string
+  followerCount?: number
+  /** The person follows the account (`is_user_follow_business`). */
+  userFollowsAccount?: boolean
+  /** The account follows the person (`is_business_follow_user`). */
+  accountFollowsUser?: boolean
+}
+
+/**
+ * The request of `messagingWindow`. Times are epoch ms, epoch seconds (below 10^11) or RFC 3339;
+ * absent, `null` or `''` is unknown.
+ */
+export interface MessagingWindowRequest {
+  /**
+   * The person's last message or postback (what opens the window). Do not pass the time of a
+   * reaction or a read: whether they open it is unconfirmed.
+   */
+  lastUserMessageAt?: number | string | null
+  /** For a private reply: when the comment was made. */
+  commentAt?: number | string | null
+}
+
+/** The options of `messagingWindow`. */
+export interface MessagingWindowOptions {
+  /** Epoch milliseconds that replace the clock. */
+  now?: number
+  /**
+   * Shortens every window by this many milliseconds, so that a send decided just before
+   * the limit does not arrive after it. Default 60000; a whole number ≥ 0.
+   */
+  safetyMarginMs?: number
+}
+
+/** Which kind of send is allowed now. */
+export type MessagingAllowed = "standard" | "human_agent" | "none"
+
+/** The answer of `messagingWindow`. Times are epoch ms. */
+export interface MessagingWindow {
+  allowed: MessagingAllowed
+  /** `lastUserMessageAt` + 24 h − margin; absent when that time is unknown. */
+  standardUntil?: number
+  /** `lastUserMessageAt` + 7 days − margin; absent when that time is unknown. */
+  humanAgentUntil?: number
+  /**
+   * Present when `commentAt` is known: whether the 7-day rule allows a private reply now.
+   * One private reply per comment is Meta's rule too, which this helper cannot know.
+   */
+  privateReply?: boolean
+  /** `commentAt` + 7 days − margin. */
+  privateReplyUntil?: number
+}
+
 /** An incoming webhook request, as the web framework received it. */
 export interface WebhookRequest {
   /** `'GET'` or `'POST'`, any case. */

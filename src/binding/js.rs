@@ -362,6 +362,13 @@ impl Js {
     /// global constructor, never from the object) is called on the object, and refuses
     /// anything that is not one of its instances. At most `MAX_ENTRIES` pairs.
     pub fn collection_entries(&self, obj: Value) -> R<Option<Vec<(Value, Value)>>> {
+        // A plain object (its prototype `null` or a root such as `Object.prototype`, as for
+        // `{}` and a query parser's output) is none of them: no class is asked (each asking
+        // of a non-instance throws, which costs far more than the whole check).
+        let proto = self.prototype(obj)?;
+        if self.kind(proto)? == Kind::Null || self.kind(self.prototype(proto)?)? == Kind::Null {
+            return Ok(None);
+        }
         let mut global = ptr::null_mut();
         // SAFETY: live env.
         self.ok(unsafe { sys::napi_get_global(self.env, &mut global) })?;
@@ -386,6 +393,13 @@ impl Js {
             return self.drain(iter).map(Some);
         }
         Ok(None)
+    }
+
+    fn prototype(&self, obj: Value) -> R<Value> {
+        let mut proto = ptr::null_mut();
+        // SAFETY: live env and an object of it.
+        self.ok(unsafe { sys::napi_get_prototype(self.env, obj, &mut proto) })?;
+        Ok(proto)
     }
 
     /// The `[key, value]` pairs an entries iterator yields.

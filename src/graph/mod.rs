@@ -1,10 +1,13 @@
 //! The one Graph API client: every HTTP request of the addon goes through [`execute`], so
 //! timeouts, retries, usage headers, error mapping and secret redaction live here only.
 
+mod auth;
 mod options;
 mod response;
 mod retry;
 
+pub(crate) use auth::auth_request;
+pub use auth::{numeric_id, Auth, Authed};
 pub use options::{BaseUrl, CallOptions, CallOptionsInput, DEFAULT_API_VERSION};
 pub use response::{id_string, interpret, opt_id_string, parse_graph_error, parse_usage, RawResponse, Usage};
 pub use retry::Idempotence;

@@ -26,6 +26,7 @@ mod content;
 pub mod model;
 mod send;
 mod validate;
+pub mod window;
 pub mod wire;
 
 pub use content::{
@@ -35,6 +36,7 @@ pub use content::{
 pub use model::SendRequest;
 pub use send::{send_message, SendResult};
 pub use validate::prepare;
+pub use window::{messaging_window, MessagingWindow, WindowOptions, WindowRequest};
 pub use wire::{appsecret_proof, PreparedSend, WireBody};
 
 #[cfg(test)]

@@ -15,6 +15,10 @@
 //   GET  /{v}/me/accounts?fields=…&limit&after  FB user token: pages, paging.next → /{v}/{facebookUser.id}/accounts on this host
 //   POST|GET|DELETE /{v}/{me|id}/subscribed_apps?subscribed_fields=…
 //   POST /{v}/{me|id}/messages                 JSON body → {recipient_id, message_id} or {recipient_id} (sender_action)
+//   POST /{v}/{comment-id}/replies             JSON {message} (or query) → {id}: a public reply (comments.js)
+//   POST /{v}/{comment-id}                     JSON {hide} (or query hide=true|false) → {success:true} (comments.js)
+//   DELETE /{v}/{comment-id}                   → {success:true}; a deleted comment 100/33 (comments.js)
+//   GET  /{v}/{igsid}?fields=…                 a profile set with mock.profiles.set, else consent error 230 (profiles.js)
 //   GET|POST|DELETE /{v}/{app-id}/subscriptions  app access token {appId}|{appSecret} only. POST (form or
 //       query: object, callback_url, verify_token, fields) first verifies the callback as Meta does
 //       (GET callback_url?hub.mode=subscribe&hub.challenge=…&hub.verify_token=…, must echo the
@@ -31,6 +35,8 @@ const { igExchange, igRefresh, fbExchange, debugToken } = require('./oauth')
 const { me, meAccounts } = require('./me')
 const { subscribedApps, subscriptionsOfApp } = require('./subscriptions')
 const { messages, DIGITS_RE } = require('./messages')
+const { replyToComment, hideComment, deleteComment } = require('./comments')
+const { userProfile } = require('./profiles')
 
 // GET-only endpoints of one path segment.
 const SINGLE = { access_token: igExchange, refresh_access_token: igRefresh, debug_token: debugToken, me }
@@ -46,6 +52,16 @@ function handle(m, e, req) {
     if (method !== 'POST') return unsupported(m, e, rest[0])
     if (rest[0] !== 'me' && !DIGITS_RE.test(rest[0])) return unknownPath(m, e)
     return messages(m, e, rest[0])
+  }
+  if (n === 1 && DIGITS_RE.test(rest[0])) {
+    // a numeric node: a person (GET) or a comment (POST hides, DELETE deletes)
+    if (method === 'GET') return userProfile(m, e, rest[0])
+    if (method === 'POST') return hideComment(m, e, rest[0])
+    if (method === 'DELETE') return deleteComment(m, e, rest[0])
+    return unsupported(m, e, rest[0])
+  }
+  if (n === 2 && rest[1] === 'replies' && DIGITS_RE.test(rest[0])) {
+    return method === 'POST' ? replyToComment(m, e, rest[0]) : unsupported(m, e, rest[0])
   }
   if (n === 1) {
     const handler = Object.hasOwn(SINGLE, rest[0]) ? SINGLE[rest[0]] : undefined

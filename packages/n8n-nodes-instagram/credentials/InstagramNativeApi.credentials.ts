@@ -249,17 +249,23 @@ export class InstagramNativeApi implements ICredentialType {
 	 * newly pasted token, refreshes the stored one inside its last 7 days, and returns the
 	 * fields for n8n to persist. A failure is thrown as an n8n execution error that keeps the
 	 * addon's code in `context` (n8n 1.x keeps only that when it wraps the hook's error).
+	 *
+	 * When the fields it would return are those stored, it returns none at all, and n8n then
+	 * writes nothing (it persists only a result that holds the expirable field). In queue mode
+	 * another process may have stored a newer token since this one read the credential: writing
+	 * back what was read would replace that token with an older one.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		try {
 			const r = await preAuthenticate(credentialState(credentials), callOptions(credentials));
-			return {
-				[EXPIRABLE_FIELD]: '',
+			const fields: IDataObject = {
 				accessToken: r.accessToken,
 				accessTokenExpiresAt: r.accessTokenExpiresAt ?? '',
 				accessTokenIssuedAt: r.accessTokenIssuedAt ?? '',
 				sourceTokenFingerprint: r.sourceTokenFingerprint ?? '',
 			};
+			const stored = Object.keys(fields).every((k) => String(credentials[k] ?? '') === String(fields[k]));
+			return stored ? {} : { [EXPIRABLE_FIELD]: '', ...fields };
 		} catch (error) {
 			throw asInstagramError(error);
 		}

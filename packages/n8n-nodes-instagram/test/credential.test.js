@@ -96,9 +96,22 @@ describe('the hook through httpRequestWithAuthentication', () => {
     await me(store)
     await me(store)
     expect(tokenRequests()).toHaveLength(1) // the first exchange only
-    expect(store.writes).toBe(3) // one write per request: the documented cost
+    expect(store.writes).toBe(1) // the exchange; a hook that changes nothing writes nothing
     expect(store.read()).toEqual(first)
     for (const e of mock.requestsTo('/v24.0/me')) expect(e.headers.authorization).toBe(`Bearer ${first.accessToken}`)
+  })
+
+  test('queue mode: a hook that read the credential before another process stored a newer token does not write the old one back', async () => {
+    const store = newStore()
+    await me(store)
+    const stale = store.read() // what a second worker read
+    const newer = mock.tokens.issueLongLived()
+    store.write({ ...stale, accessToken: newer, accessTokenIssuedAt: Date.now(), accessTokenExpiresAt: Date.now() + 60 * DAY }) // the first worker's refresh
+    const writes = store.writes
+    const out = await credentialType.preAuthentication.call({ helpers: {} }, stale)
+    expect(out).toEqual({}) // no expirable field: n8n persists nothing
+    expect(store.writes).toBe(writes)
+    expect(store.read().accessToken).toBe(newer)
   })
 
   test('persisted fields round-trip: after a "restart" (a new store from the stored JSON) nothing is exchanged again', async () => {

@@ -298,4 +298,23 @@ describe('items, the account call, errors', () => {
     const { out } = await run({ resource: 'message', operation: 'sendText', recipientId: USER, text: 'hi' }, { continueOnFail: true })
     expect(out[0]).toEqual([{ json: expect.objectContaining({ code: 'TOKEN_EXPIRED' }), pairedItem: { item: 0 } }])
   })
+
+  test('queue mode: another process refreshed the token read (Meta revoked it) and stores its own later: the node waits for it and sends with it', async () => {
+    const day = 24 * 3600e3
+    await fetch(`${mock.url}/__mock/refresh-model`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"new-revoke"}' })
+    const t0 = mock.tokens.issueLongLived({ issuedAt: Date.now() - 54 * day }) // inside the refresh window
+    store = createCredentialStore(credentialType, { ...JSON.parse(store.raw), oauthAccessToken: '', accessToken: t0, accessTokenIssuedAt: Date.now() - 54 * day, accessTokenExpiresAt: Date.now() + 6 * day })
+    // the other process: its refresh revokes t0 at Meta; its write lands 300 ms later
+    const t1 = (await (await fetch(`${mock.url}/refresh_access_token?grant_type=ig_refresh_token&access_token=${t0}`)).json()).access_token
+    expect(mock.tokens.isValid(t0)).toBe(false)
+    setTimeout(() => store.write({ accessToken: t1, accessTokenIssuedAt: Date.now(), accessTokenExpiresAt: Date.now() + 60 * day }), 300)
+
+    const { out } = await run({ resource: 'message', operation: 'sendText', recipientId: USER, text: 'hi' })
+    expect(out[0][0].json.messageId).toBeDefined()
+    expect(mock.requestsTo('/refresh_access_token')).toHaveLength(2) // the other process's, then this one's (refused)
+    const sends = mock.requestsTo(messagesPath())
+    expect(sends).toHaveLength(1)
+    expect(sends[0].headers.authorization).toBe(`Bearer ${t1}`)
+    expect(store.read().accessToken).toBe(t1)
+  })
 })

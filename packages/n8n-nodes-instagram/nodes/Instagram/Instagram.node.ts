@@ -10,6 +10,7 @@ import { getAccount, sendMessage } from 'instagram-native';
 import type { Button, SendRequest, TemplateElement } from 'instagram-native';
 import { CREDENTIAL_TYPE, callOptions, isPageToken, loginType } from '../../credentials/InstagramNativeApi.credentials';
 import { failureItem, toNodeError } from './errors';
+import { operationOf } from './operations';
 import { properties } from './properties';
 import { openSession } from './session';
 import type { Session } from './session';
@@ -91,7 +92,7 @@ export class Instagram implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Send Instagram Direct messages, reactions and private replies to comments',
+		description: 'Send Instagram Direct messages and reactions, answer, hide and delete comments, read who wrote',
 		defaults: { name: 'Instagram Native' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -118,6 +119,12 @@ export class Instagram implements INodeType {
 			try {
 				if (resource === 'account') {
 					out.push(...(await accounts.call(this, session)).map((json) => ({ json, pairedItem: { item: i } })));
+					continue;
+				}
+				const other = operationOf(resource, operation);
+				if (other) {
+					const result = await other.call(this, i, session);
+					out.push({ json: result as IDataObject, pairedItem: { item: i } });
 					continue;
 				}
 				const request = {

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 import { getAccount } from 'instagram-native';
 import type { CallOptions, LoginType } from 'instagram-native';
 import {
@@ -55,7 +55,8 @@ function choosePage(this: IExecuteFunctions, pages: Page[], wanted: string | und
  * One authenticated call through n8n: it runs the credential's preAuthentication (exchange /
  * refresh, persisted by n8n) and finds the account to send as (with a Facebook user token: the
  * page, unless `choosePage` is false). On n8n 2.x a 400 or 401 from Meta
- * (a revoked or expired token is a 400 with code 190) makes n8n run the hook again once.
+ * (a revoked or expired token is a 400 with code 190) makes n8n run the hook again once. A call
+ * that fails after another process stored a different token is made once more.
  */
 export async function openSession(this: IExecuteFunctions, { choosePage: pick = true }: { choosePage?: boolean } = {}): Promise<Session> {
 	const before = await this.getCredentials(CREDENTIAL_TYPE);
@@ -76,13 +77,22 @@ export async function openSession(this: IExecuteFunctions, { choosePage: pick = 
 				encoding: 'text',
 				json: false,
 			};
-	let answer: unknown;
-	try {
-		answer = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request, {
+	const call = async () =>
+		await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request, {
 			preAuthenticationRetryStatusCode: [400, 401],
 		} as unknown as IDataObject);
+	let answer: unknown;
+	try {
+		answer = await call();
 	} catch (error) {
-		throw await classified.call(this, error);
+		// Queue mode: another process refreshed the token between this one's read and its use
+		// (and Meta may have revoked the token read). Once more, with the credential as stored now.
+		if (!(await storedTokenChanged.call(this, before.accessToken, error))) throw await classified.call(this, error);
+		try {
+			answer = await call();
+		} catch (again) {
+			throw await classified.call(this, again);
+		}
 	}
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const options = callOptions(credentials);
@@ -99,6 +109,25 @@ export async function openSession(this: IExecuteFunctions, { choosePage: pick = 
 	const accountId = idField(String(answer), login === 'facebook' ? 'id' : 'user_id');
 	if (!accountId) throw new NodeOperationError(this.getNode(), 'The Graph API answered /me without the account ID');
 	return { loginType: login, accessToken: credentials.accessToken as string, accountId, appSecret, options };
+}
+
+/** How long a node waits for another process to store the token it refreshed (queue mode), in ms. */
+const STORED_TOKEN_WAIT_MS = 5_000;
+
+/**
+ * Whether the stored token differs from `read`. After a token error (a refresh refused because
+ * another process's refresh revoked the token read, or a call made with such a token) it waits up
+ * to STORED_TOKEN_WAIT_MS for that process to store its token; a token that is really revoked
+ * fails that much later.
+ */
+async function storedTokenChanged(this: IExecuteFunctions, read: unknown, error: unknown): Promise<boolean> {
+	const code = codeOf(error);
+	const deadline = Date.now() + (code === 'TOKEN_INVALID' || code === 'TOKEN_EXPIRED' ? STORED_TOKEN_WAIT_MS : 0);
+	for (;;) {
+		if ((await this.getCredentials(CREDENTIAL_TYPE)).accessToken !== read) return true;
+		if (Date.now() >= deadline) return false;
+		await sleep(250);
+	}
 }
 
 /**
