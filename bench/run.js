@@ -6,6 +6,8 @@
 //   BENCH_REBUILD=1               rebuild the release addon even if bench/.work has a fresh one
 //   BENCH_ADDON=path/to/x.node    benchmark that build instead (no build step)
 //   BENCH_ONLY=webhook            only the webhook workloads, printed to stderr; writes no files
+//   BENCH_BASELINE=path/to/x.node also time tokenStatus / preAuthenticate of that earlier build,
+//                                 alternately with this one in the same process (issue #12)
 //
 // The release addon is built into bench/.work (gitignored), never over the debug build in the
 // repository root that the tests load. Every comparison first checks that both sides give the
@@ -202,7 +204,23 @@ async function benchToken(addon) {
     { name: 'JS decision (async function)', async: () => preAuthenticateJs(creds, opts), inflight: 64 },
   ], { rounds: CFG.rounds, durMs: CFG.durMs, warmupMs: CFG.warmupMs })
   const table = (r) => Object.entries(r).map(([name, xs]) => ({ name, ...summary(xs), rounds: xs }))
-  return { tokenStatus: table(status), preAuth1: table(pre1), preAuth64: table(pre64) }
+  const out = { tokenStatus: table(status), preAuth1: table(pre1), preAuth64: table(pre64) }
+  // Issue #12 compares the crossing with an earlier build ("today's"), loaded in this same
+  // process and run alternately with this one: BENCH_BASELINE=path/to/earlier.node.
+  if (process.env.BENCH_BASELINE) {
+    const baseline = require(path.resolve(process.env.BENCH_BASELINE))
+    assertEqual(baseline.tokenStatus(creds, fixed), addon.tokenStatus(creds, fixed), 'tokenStatus (baseline)')
+    const s = await alternate([
+      { name: 'tokenStatus', sync: () => addon.tokenStatus(creds, opts) },
+      { name: 'tokenStatus (baseline build)', sync: () => baseline.tokenStatus(creds, opts) },
+    ], { rounds: CFG.rounds, durMs: CFG.durMs, warmupMs: CFG.warmupMs })
+    const p = await alternate([
+      { name: 'preAuthenticate', async: () => addon.preAuthenticate(creds, opts) },
+      { name: 'preAuthenticate (baseline build)', async: () => baseline.preAuthenticate(creds, opts) },
+    ], { rounds: CFG.rounds, durMs: CFG.durMs, warmupMs: CFG.warmupMs })
+    out.baseline = { file: path.basename(process.env.BENCH_BASELINE), tokenStatus: table(s), preAuth1: table(p) }
+  }
+  return out
 }
 
 // ---------------------------------------------------------------- send

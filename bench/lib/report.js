@@ -52,6 +52,17 @@ function targets(r) {
   const pre = r.token.preAuth1.find((x) => x.name === 'preAuthenticate')
   const pre64 = r.token.preAuth64.find((x) => x.name === 'preAuthenticate')
   rows.push({ id: 'preauth', target: 'no-op preAuthenticate ≥ 100,000 calls/s (awaited one at a time, as the hook runs)', measured: `${si(pre.median)}/s (64 in flight: ${si(pre64.median)}/s)`, ok: pre.median >= 100000 })
+  const status = r.token.tokenStatus.find((x) => x.name === 'tokenStatus')
+  const js = r.token.tokenStatus.find((x) => x.name === 'JS decision')
+  rows.push({ id: 'tokenstatus-js', target: 'tokenStatus ≥ 0.3× the plain JS decision (calls/s)', measured: `${ratio(status.median / js.median)} (${si(status.median)} vs ${si(js.median)}/s)`, ok: status.median / js.median >= 0.3 })
+  if (r.token.baseline) {
+    const b = r.token.baseline
+    const pair = (rows, name) => [rows.find((x) => x.name === name), rows.find((x) => x.name === `${name} (baseline build)`)]
+    const [s, s0] = pair(b.tokenStatus, 'tokenStatus')
+    const [p, p0] = pair(b.preAuth1, 'preAuthenticate')
+    rows.push({ id: 'tokenstatus-baseline', target: `tokenStatus ≥ 4× the baseline build (${b.file}), same process`, measured: `${ratio(s.median / s0.median)} (${si(s.median)} vs ${si(s0.median)}/s)`, ok: s.median / s0.median >= 4 })
+    rows.push({ id: 'preauth-baseline', target: `no-op preAuthenticate awaited one at a time ≥ 2× the baseline build (${b.file})`, measured: `${ratio(p.median / p0.median)} (${si(p.median)} vs ${si(p0.median)}/s)`, ok: p.median / p0.median >= 2 })
+  }
   rows.push({ id: 'require', target: '`require` < 30 ms (package entry, fresh process, median)', measured: `${ms(r.cost.requirePackage.median)} (the .node alone: ${ms(r.cost.requireDirect.median)})`, ok: r.cost.requirePackage.median < 30 })
   rows.push({ id: 'rss', target: `RSS growth over the soak < 5 MB (${si(r.cost.soak.sends)} sends + ${si(r.cost.soak.verifs)} verifications)`, measured: `${r.cost.soak.growth >= 0 ? '+' : ''}${r.cost.soak.growth.toFixed(1)} MB`, ok: r.cost.soak.growth < 5 })
   rows.push({ id: 'size', target: 'release `.node` < 6 MB', measured: `${(r.cost.nodeBytes / 1048576).toFixed(2)} MB`, ok: r.cost.nodeBytes < 6 * 1048576 })
