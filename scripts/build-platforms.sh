@@ -72,8 +72,10 @@ export PATH="$ROOT/.zig/wrapper:$PATH"
 echo "  zig $(zig version) at $(command -v zig)"
 
 log "cargo-zigbuild"
-if cargo zigbuild --version >/dev/null 2>&1; then
-  echo "  $(cargo zigbuild --version): installed"
+# (`cargo-zigbuild --version`: the `cargo zigbuild` subcommand form rejects --version, and a failed
+# check would run `cargo install` on every build, which also upgrades it when crates.io has a newer one)
+if cargo-zigbuild --version >/dev/null 2>&1; then
+  echo "  $(cargo-zigbuild --version): installed"
 else
   cargo install cargo-zigbuild --locked
 fi
