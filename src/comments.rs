@@ -103,8 +103,14 @@ pub async fn reply_to_comment(req: &ReplyToCommentRequest, opts: &CallOptions) -
         return Err(Error::invalid("text", "must contain a non-whitespace character"));
     }
     let body = json!({ "message": req.text });
-    let request =
-        auth.request(opts, reqwest::Method::POST, &[comment_id, "replies"], &[], Some(body), Idempotence::AtMostOnce);
+    let request = auth.request(
+        opts,
+        reqwest::Method::POST,
+        &[comment_id, "replies"],
+        &[],
+        Some(body.to_string().into_bytes()),
+        Idempotence::AtMostOnce,
+    );
     let answer = graph::execute::<WireId>(&request, opts).await?.body;
     if answer.id.is_empty() {
         return Err(Error::bad_response(Some(200), "the reply's id is empty"));
@@ -122,7 +128,7 @@ pub async fn hide_comment(req: &HideCommentRequest, opts: &CallOptions) -> Resul
         reqwest::Method::POST,
         &[comment_id],
         &[],
-        Some(json!({ "hide": hide })),
+        Some(json!({ "hide": hide }).to_string().into_bytes()),
         Idempotence::Repeatable,
     );
     succeeded(graph::execute::<WireSuccess>(&request, opts).await?.body)?;

@@ -83,7 +83,7 @@ impl<'a> Auth<'a> {
         method: reqwest::Method,
         path: &[&str],
         query: &[(&str, &str)],
-        json: Option<serde_json::Value>,
+        json: Option<Vec<u8>>,
         idempotence: Idempotence,
     ) -> GraphRequest<'_> {
         let mut segments = vec![opts.api_version.as_str()];
@@ -96,7 +96,7 @@ impl<'a> Auth<'a> {
             method,
             url: self.base(opts).join(&segments, &query),
             bearer: Some(self.token),
-            json: json.map(|v| v.to_string().into_bytes()),
+            json,
             secrets,
             idempotence,
         }

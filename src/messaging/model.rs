@@ -51,6 +51,12 @@ pub struct SendRequest {
     pub tag: Option<String>,
 }
 
+impl crate::graph::Authed for SendRequest {
+    fn auth_fields(&self) -> (&Secret, Option<LoginType>, Option<&Secret>) {
+        (&self.access_token, self.login_type, self.app_secret.as_ref())
+    }
+}
+
 /// `recipient`: `{ id }` (an IGSID / PSID) or `{ commentId }` (a private reply to a comment).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]

@@ -4,11 +4,9 @@
 use serde::Deserialize;
 
 use super::model::SendRequest;
-use super::validate::prepare;
-use super::wire::appsecret_proof;
+use super::validate::prepare_authed;
 use crate::error::Error;
-use crate::graph::{self, id_string, CallOptions, GraphRequest, Idempotence, LoginType, Usage};
-use crate::secret::Secret;
+use crate::graph::{self, id_string, Auth, CallOptions, Idempotence, Usage};
 
 /// Meta's answer to a send.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -39,29 +37,12 @@ struct WireSendResult {
 /// sent). A timeout, a reset after the request was written, or a bare 5xx is never retried:
 /// the message may have been delivered.
 pub async fn send_message(req: &SendRequest, opts: &CallOptions) -> Result<SendResult, Error> {
-    let prepared = prepare(req)?;
-    let proof = match (prepared.login_type, &req.app_secret) {
-        (LoginType::Facebook, Some(secret)) => Some(Secret::new(appsecret_proof(&req.access_token, secret))),
-        _ => None,
-    };
-    let base = match prepared.login_type {
-        LoginType::Instagram => &opts.instagram_url,
-        LoginType::Facebook => &opts.facebook_url,
-    };
-    let query: Vec<(&str, &str)> = proof.iter().map(|p| ("appsecret_proof", p.expose())).collect();
-    let url = base.join(&[&opts.api_version, &prepared.account_id, "messages"], &query);
+    let auth = Auth::check(req)?;
+    let prepared = prepare_authed(req, &auth)?;
     let json =
         serde_json::to_vec(&prepared.body).map_err(|_| Error::invalid("message", "cannot be encoded as JSON"))?;
-    let mut secrets = vec![&req.access_token];
-    secrets.extend(req.app_secret.as_ref());
-    let request = GraphRequest {
-        method: reqwest::Method::POST,
-        url,
-        bearer: Some(&req.access_token),
-        json: Some(json),
-        secrets,
-        idempotence: Idempotence::AtMostOnce,
-    };
+    let path = [prepared.account_id.as_str(), "messages"];
+    let request = auth.request(opts, reqwest::Method::POST, &path, &[], Some(json), Idempotence::AtMostOnce);
     let answer = graph::execute::<WireSendResult>(&request, opts).await?;
     Ok(SendResult {
         recipient_id: answer.body.recipient_id,

@@ -6,7 +6,7 @@
 //! app secret can leak through one, wherever the caller put them.
 
 use crate::error::Error;
-use crate::graph::LoginType;
+use crate::graph::{numeric_id, Auth};
 
 use super::content;
 use super::model::{ReactionInput, Recipient, SendRequest};
@@ -16,10 +16,11 @@ use super::wire::{
 
 /// Checks a send request and builds its wire body; the first rule broken is the error.
 pub fn prepare(req: &SendRequest) -> Result<PreparedSend, Error> {
-    crate::secret::require_token(&req.access_token, "accessToken")?;
-    if let Some(app_secret) = &req.app_secret {
-        crate::secret::require_present(app_secret, "appSecret")?;
-    }
+    prepare_authed(req, &Auth::check(req)?)
+}
+
+/// [`prepare`] after the `AuthFields` were checked.
+pub(super) fn prepare_authed(req: &SendRequest, auth: &Auth<'_>) -> Result<PreparedSend, Error> {
     let account_id = account_id(req.account_id.as_deref())?;
     let recipient = recipient(&req.recipient).map_err(|e| e.within("recipient"))?;
     let content = content_of(req)?;
@@ -38,7 +39,7 @@ pub fn prepare(req: &SendRequest) -> Result<PreparedSend, Error> {
         if is_message { Some(messaging_type.unwrap_or(MessagingType::Response)) } else { messaging_type };
 
     Ok(PreparedSend {
-        login_type: LoginType::resolve(req.login_type, &req.access_token),
+        login_type: auth.login_type,
         account_id,
         body: WireBody { recipient, messaging_type, tag, content },
     })
@@ -48,7 +49,7 @@ pub fn prepare(req: &SendRequest) -> Result<PreparedSend, Error> {
 fn account_id(given: Option<&str>) -> Result<String, Error> {
     match given {
         None | Some("me") => Ok("me".to_string()),
-        Some(id) if is_numeric_id(id) => Ok(id.to_string()),
+        Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => Ok(id.to_string()),
         Some(_) => Err(Error::invalid("accountId", "must be \"me\" or a numeric account id (ASCII digits)")),
     }
 }
@@ -64,17 +65,7 @@ fn recipient(r: &Recipient) -> Result<WireRecipient, Error> {
 }
 
 fn numeric(field: &str, id: &str, what: &str) -> Result<String, Error> {
-    if id.is_empty() {
-        Err(Error::invalid(field, "must not be empty"))
-    } else if !is_numeric_id(id) {
-        Err(Error::invalid(field, format!("must be a numeric {what} (ASCII digits)")))
-    } else {
-        Ok(id.to_string())
-    }
-}
-
-fn is_numeric_id(id: &str) -> bool {
-    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
+    numeric_id(field, id, what).map(str::to_string)
 }
 
 /// Exactly one of `message` / `senderAction` / `reaction`, checked and converted.

@@ -4,7 +4,7 @@
 // both login flavours; the node description keeps them usable as AI-agent tools.
 
 const { Instagram, InstagramNativeApi, startMockGraph } = require('./helpers/load')
-const { createCredentialStore, executeContext } = require('./helpers/fake-n8n')
+const { createCredentialStore, executeContext, firstConnectStore } = require('./helpers/fake-n8n')
 const { NodeApiError, NodeOperationError } = require('n8n-workflow')
 
 const USER = '1254477777772919'
@@ -16,11 +16,7 @@ let mock
 let store
 beforeEach(async () => {
   mock = await startMockGraph({ now: Date.now(), appSecret: 'test-app-secret' })
-  store = createCredentialStore(credentialType, {
-    clientSecret: mock.appSecret,
-    oauthAccessToken: mock.tokens.issueShortLived({ loginType: 'instagram' }),
-    instagramUrl: mock.url,
-  })
+  store = firstConnectStore(credentialType, mock)
   mock.profiles.set(USER, { name: 'Ana B', username: 'ana.b', followerCount: 12, userFollowsBusiness: true, businessFollowsUser: false })
 })
 afterEach(() => mock.close())

@@ -5,7 +5,7 @@
 // the mock received.
 
 const { Instagram, InstagramNativeApi, startMockGraph } = require('./helpers/load')
-const { createCredentialStore, executeContext } = require('./helpers/fake-n8n')
+const { createCredentialStore, executeContext, firstConnectStore } = require('./helpers/fake-n8n')
 const { NodeApiError, NodeOperationError } = require('n8n-workflow')
 
 const USER = '1254477777772919'
@@ -17,11 +17,7 @@ let mock
 let store
 beforeEach(async () => {
   mock = await startMockGraph({ now: Date.now(), appSecret: 'test-app-secret' })
-  store = createCredentialStore(credentialType, {
-    clientSecret: mock.appSecret,
-    oauthAccessToken: mock.tokens.issueShortLived({ loginType: 'instagram' }),
-    instagramUrl: mock.url,
-  })
+  store = firstConnectStore(credentialType, mock)
 })
 afterEach(() => mock.close())
 
@@ -233,7 +229,7 @@ describe('items, the account call, errors', () => {
   test('an account id above 2^53 sent as a bare JSON number by /me stays exact', async () => {
     await mock.close()
     mock = await startMockGraph({ now: Date.now(), appSecret: 'test-app-secret', account: { userId: '17841400000000123', userIdAsNumber: true } })
-    store = createCredentialStore(credentialType, { clientSecret: mock.appSecret, oauthAccessToken: mock.tokens.issueShortLived(), instagramUrl: mock.url })
+    store = firstConnectStore(credentialType, mock)
     const { out } = await run({ resource: 'message', operation: 'sendText', recipientId: USER, text: 'hi' })
     // the mock really answers a bare number (JSON.parse would round it)
     const raw = await (await fetch(`${mock.url}/v24.0/me?fields=user_id`, { headers: { authorization: `Bearer ${store.read().accessToken}` } })).text()

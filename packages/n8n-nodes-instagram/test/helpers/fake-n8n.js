@@ -275,8 +275,18 @@ function webhookContext(nodeType, { store, method, query = {}, headers = {}, raw
   }
 }
 
+/** A credential as a user saves it on first connect: an Instagram-login OAuth token from `mock`. */
+function firstConnectStore(credentialType, mock) {
+  return createCredentialStore(credentialType, {
+    clientSecret: mock.appSecret,
+    oauthAccessToken: mock.tokens.issueShortLived({ loginType: 'instagram' }),
+    instagramUrl: mock.url,
+  })
+}
+
 module.exports = {
   createCredentialStore,
+  firstConnectStore,
   httpRequestWithAuthentication,
   testCredential,
   executeContext,
