@@ -34,7 +34,7 @@ use crate::webhook::{
 
 const HEADER_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/binding/index-header.d.ts");
 
-/// Every rejection's properties: what `binding::convert::js_error` sets.
+/// Every rejection's properties: `error::ErrorProperties`, as `binding::convert::js_error` sets them.
 const INSTAGRAM_ERROR: &str = "\
 /** Every rejection of this package is an `Error` with these properties (the optional ones when known). */
 export interface InstagramError extends Error {

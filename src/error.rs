@@ -195,6 +195,23 @@ impl Error {
         }
     }
 
+    /// The properties API.md's `InstagramError` has besides `message`.
+    pub fn properties(&self) -> ErrorProperties<'_> {
+        let graph = self.graph();
+        ErrorProperties {
+            code: self.code().as_str(),
+            retryable: self.retryable(),
+            http_status: self.http_status(),
+            graph_code: graph.map(|g| g.code),
+            graph_subcode: graph.and_then(|g| g.subcode),
+            graph_type: graph.and_then(|g| g.kind.as_deref()),
+            fbtrace_id: graph.and_then(|g| g.fbtrace_id.as_deref()),
+            user_title: graph.and_then(|g| g.user_title.as_deref()),
+            user_message: graph.and_then(|g| g.user_message.as_deref()),
+            retry_after_ms: self.retry_after_ms(),
+        }
+    }
+
     /// Prefixes the field path of an `InvalidArgument` (`title` → `message.quickReplies[2].title`).
     pub fn within(self, prefix: &str) -> Self {
         match self {
@@ -289,4 +306,29 @@ mod tests {
         let e = Error::invalid("[13]", "at most 13 quick replies").within("message.quickReplies");
         assert_eq!(e.to_string(), "message.quickReplies[13]: at most 13 quick replies");
     }
+}
+
+/// What a rejection carries besides its message, as set on the JS `Error` (`camelCase`, the
+/// optional ones only when known); `src/dts.rs` describes it as `InstagramError`.
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorProperties<'a> {
+    pub code: &'static str,
+    pub retryable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graph_code: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graph_subcode: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graph_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fbtrace_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_message: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
 }

@@ -194,9 +194,12 @@ async function main() {
       const hook = await webhookRegistered()
       if (major < 2) {
         // 1.x activates the trigger at every start: with the expired token it still activates,
-        // and says that the account step was skipped
+        // and says that the account step was skipped. On a loaded machine the first try at
+        // start-up can fail on n8n's side (its database busy) and n8n's retry logs "Activation of
+        // workflow … was successful" instead.
         const since = () => fs.readFileSync(n8nLog, 'utf8').slice(logBefore)
-        await waitFor('"Activated workflow" in the n8n log', () => /Activated workflow "Instagram echo test"/.test(since()))
+        const activated = /Activated workflow "Instagram echo test"|Activation of workflow "Instagram echo test" \(\w+\) was successful/
+        await waitFor('the activation in the n8n log', () => activated.test(since()))
         assert.match(since(), /not subscribed to the app \(no usable token \(TOKEN_EXPIRED\)\)/)
       }
       const body = delivery('m-4', { text: 'late' })

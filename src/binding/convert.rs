@@ -3,42 +3,27 @@
 //! structured properties of API.md; and the two ways an export hands back a promise.
 
 use std::future::Future;
+use std::ptr;
 
 use napi::bindgen_prelude::*;
+use napi::JsString;
 use serde::Serialize;
 
 use crate::error::Error as CoreError;
 
-/// The JS `Error` for a core error: `message`, `code`, `retryable`, and every known
-/// property of API.md's `InstagramError`.
+/// The JS `Error` for a core error: its message and [`CoreError::properties`].
 pub fn js_error(env: &Env, e: &CoreError) -> napi::Error {
     let build = || -> Result<Object<'_>> {
         let mut obj = env.create_error(napi::Error::new(Status::GenericFailure, e.to_string()))?;
-        obj.set("code", e.code().as_str())?;
-        obj.set("retryable", e.retryable())?;
-        if let Some(status) = e.http_status() {
-            obj.set("httpStatus", status as u32)?;
-        }
-        if let Some(g) = e.graph() {
-            obj.set("graphCode", g.code as f64)?;
-            if let Some(s) = g.subcode {
-                obj.set("graphSubcode", s as f64)?;
+        if let Ok(serde_json::Value::Object(properties)) = serde_json::to_value(e.properties()) {
+            for (name, value) in properties {
+                match value {
+                    serde_json::Value::String(s) => obj.set(name, s)?,
+                    serde_json::Value::Bool(b) => obj.set(name, b)?,
+                    serde_json::Value::Number(n) => obj.set(name, n.as_f64())?,
+                    _ => {}
+                }
             }
-            if let Some(t) = &g.kind {
-                obj.set("graphType", t.as_str())?;
-            }
-            if let Some(t) = &g.fbtrace_id {
-                obj.set("fbtraceId", t.as_str())?;
-            }
-            if let Some(t) = &g.user_title {
-                obj.set("userTitle", t.as_str())?;
-            }
-            if let Some(t) = &g.user_message {
-                obj.set("userMessage", t.as_str())?;
-            }
-        }
-        if let Some(ms) = e.retry_after_ms() {
-            obj.set("retryAfterMs", ms as f64)?;
         }
         Ok(obj)
     };
@@ -71,32 +56,22 @@ pub fn settled<'env, V: ToNapiValue>(
 ) -> Result<PromiseRaw<'env, V>> {
     use napi::{check_status, sys};
     let raw = env.raw();
-    let mut deferred = std::ptr::null_mut();
-    let mut promise = std::ptr::null_mut();
+    let (mut deferred, mut promise, mut exception) = (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
+    let mut pending = false;
     // SAFETY: `raw` is the live env of this call; the deferred is settled exactly once below.
     unsafe {
         // The caller's own exception (a getter, a Proxy trap) rejects the promise as it is:
         // an async export never throws.
-        let mut pending = false;
         check_status!(sys::napi_is_exception_pending(raw, &mut pending))?;
         if pending {
-            let mut exception = std::ptr::null_mut();
             check_status!(sys::napi_get_and_clear_last_exception(raw, &mut exception))?;
-            check_status!(sys::napi_create_promise(raw, &mut deferred, &mut promise))?;
-            check_status!(sys::napi_reject_deferred(raw, deferred, exception))?;
-            return Ok(PromiseRaw::new(raw, promise));
         }
         check_status!(sys::napi_create_promise(raw, &mut deferred, &mut promise))?;
-        match result {
-            Ok(value) => {
-                let value = V::to_napi_value(raw, value)?;
-                check_status!(sys::napi_resolve_deferred(raw, deferred, value))?;
-            }
-            Err(e) => {
-                let error = napi::Error::to_napi_value(raw, js_error(env, &e))?;
-                check_status!(sys::napi_reject_deferred(raw, deferred, error))?;
-            }
-        }
+        check_status!(match result {
+            _ if pending => sys::napi_reject_deferred(raw, deferred, exception),
+            Ok(value) => sys::napi_resolve_deferred(raw, deferred, V::to_napi_value(raw, value)?),
+            Err(e) => sys::napi_reject_deferred(raw, deferred, napi::Error::to_napi_value(raw, js_error(env, &e))?),
+        })?;
     }
     Ok(PromiseRaw::new(raw, promise))
 }
@@ -118,38 +93,13 @@ pub struct ParsedJson(pub String);
 
 impl ToNapiValue for ParsedJson {
     unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> Result<napi::sys::napi_value> {
-        use napi::{check_status, sys};
-        let mut global = std::ptr::null_mut();
-        let mut json = std::ptr::null_mut();
-        let mut parse = std::ptr::null_mut();
-        let mut text = std::ptr::null_mut();
-        let mut out = std::ptr::null_mut();
-        // SAFETY: `env` is the live env of the current call; every napi_value used was just
-        // obtained from it, the names are NUL-terminated and the text is passed with its
-        // byte length.
-        unsafe {
-            check_status!(sys::napi_get_global(env, &mut global))?;
-            check_status!(sys::napi_get_named_property(env, global, c"JSON".as_ptr(), &mut json))?;
-            check_status!(sys::napi_get_named_property(env, json, c"parse".as_ptr(), &mut parse))?;
-            // ASCII text (the core escapes everything else) is Latin-1 as it stands: a
-            // one-byte string, copied without decoding.
-            if val.0.is_ascii() {
-                check_status!(sys::napi_create_string_latin1(
-                    env,
-                    val.0.as_ptr().cast(),
-                    val.0.len() as isize,
-                    &mut text
-                ))?;
-            } else {
-                check_status!(sys::napi_create_string_utf8(
-                    env,
-                    val.0.as_ptr().cast(),
-                    val.0.len() as isize,
-                    &mut text
-                ))?;
-            }
-            check_status!(sys::napi_call_function(env, json, parse, 1, &text, &mut out))?;
-        }
-        Ok(out)
+        let env = Env::from_raw(env);
+        let json: Object = env.get_global()?.get_named_property_unchecked("JSON")?;
+        let parse: Function<JsString, Unknown> = json.get_named_property_unchecked("parse")?;
+        // ASCII text (the core escapes everything else) is Latin-1 as it stands: a one-byte
+        // string, copied without decoding.
+        let text =
+            if val.0.is_ascii() { env.create_string_latin1(val.0.as_bytes())? } else { env.create_string(&val.0)? };
+        Ok(parse.apply(json, text)?.raw())
     }
 }
