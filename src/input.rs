@@ -86,6 +86,10 @@ pub trait Source: Copy {
     fn bytes(self, _limit: usize) -> Result<Option<Vec<u8>>, Unreadable> {
         Ok(None)
     }
+    /// The same value, told its kind (just read), for a source that would ask again.
+    fn with_kind(self, _kind: Kind) -> Self {
+        self
+    }
 }
 
 /// Reads `value` (which must be an object) as `T`. `root` names the argument: fields of
@@ -98,7 +102,7 @@ pub fn read<S: Source, T: DeserializeOwned>(value: S, root: &'static str) -> Res
     }
     let prefix = if matches!(root, "options" | "secrets") { root } else { "" };
     let budget = Cell::new(MAX_VALUES);
-    let de = De { value: Some(value), path: &Path::Root(prefix), depth: 0, budget: &budget };
+    let de = De { value: Some(value.with_kind(kind)), path: &Path::Root(prefix), depth: 0, budget: &budget };
     T::deserialize(de).map_err(|e| {
         let field = if e.field.is_empty() { root.to_string() } else { e.field };
         CoreError::invalid(field, e.problem)
@@ -110,9 +114,10 @@ pub fn read_opt<S: Source, T: DeserializeOwned + Default>(
     value: Option<S>,
     root: &'static str,
 ) -> Result<T, CoreError> {
-    match value {
-        Some(v) if v.kind().map_err(|_| CoreError::invalid(root, "cannot be read"))? != Kind::Nullish => read(v, root),
-        _ => Ok(T::default()),
+    let Some(value) = value else { return Ok(T::default()) };
+    match value.kind().map_err(|_| CoreError::invalid(root, "cannot be read"))? {
+        Kind::Nullish => Ok(T::default()),
+        kind => read(value.with_kind(kind), root),
     }
 }
 

@@ -12,7 +12,6 @@
 //! (or rejects with) that very exception, as `JSON.stringify` does.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::ptr;
 
 use napi::bindgen_prelude::*;
@@ -35,8 +34,20 @@ impl From<napi::Error> for Unreadable {
 #[derive(Clone, Copy)]
 pub struct Arg<'e> {
     v: Unknown<'e>,
-    /// `typeof`, when already known.
-    kind: Option<ValueType>,
+    /// The kind, when already known.
+    kind: Option<Kind>,
+}
+
+/// The kind `typeof` tells alone; `None` for an object (an array? binary data?).
+fn kind_of(ty: ValueType) -> Option<Kind> {
+    Some(match ty {
+        ValueType::Undefined | ValueType::Null => Kind::Nullish,
+        ValueType::Boolean => Kind::Boolean,
+        ValueType::Number => Kind::Number,
+        ValueType::String => Kind::String,
+        ValueType::Object => return None,
+        _ => Kind::Other,
+    })
 }
 
 impl<'e> Arg<'e> {
@@ -62,7 +73,7 @@ impl<'e> Arg<'e> {
         let v: Unknown<'e> = obj.get_property_unchecked(key)?;
         Ok(match v.get_type()? {
             ValueType::Undefined => None,
-            kind => Some(Arg { v, kind: Some(kind) }),
+            ty => Some(Arg { v, kind: kind_of(ty) }),
         })
     }
 
@@ -113,17 +124,11 @@ fn element_size(kind: sys::napi_typedarray_type) -> Option<usize> {
 
 impl<'e> Source for Arg<'e> {
     fn kind(self) -> R<Kind> {
-        Ok(match self.kind.map_or_else(|| self.v.get_type(), Ok)? {
-            ValueType::Undefined | ValueType::Null => Kind::Nullish,
-            ValueType::Boolean => Kind::Boolean,
-            ValueType::Number => Kind::Number,
-            ValueType::String => Kind::String,
-            ValueType::Object if self.v.is_array()? => Kind::Array,
-            ValueType::Object if self.v.is_typedarray()? || self.v.is_dataview()? || self.v.is_arraybuffer()? => {
-                Kind::Binary
-            }
-            ValueType::Object => Kind::Object,
-            _ => Kind::Other,
+        Ok(match self.kind.map_or_else(|| self.v.get_type().map(kind_of), |k| Ok(Some(k)))? {
+            Some(kind) => kind,
+            None if self.v.is_array()? => Kind::Array,
+            None if self.v.is_typedarray()? || self.v.is_dataview()? || self.v.is_arraybuffer()? => Kind::Binary,
+            None => Kind::Object,
         })
     }
     /// A copy as UTF-8 (an unpaired surrogate becomes U+FFFD). Most strings read (tokens, ids,
@@ -153,6 +158,9 @@ impl<'e> Source for Arg<'e> {
     fn boolean(self) -> R<bool> {
         Ok(bool::from_unknown(self.v)?)
     }
+    fn with_kind(self, kind: Kind) -> Self {
+        Arg { kind: Some(kind), ..self }
+    }
     fn field(self, name: &str) -> R<Option<Self>> {
         self.own_named(name)
     }
@@ -165,24 +173,16 @@ impl<'e> Source for Arg<'e> {
     }
     /// What `Object.keys` gives: own, enumerable, string-keyed, in JavaScript's order.
     fn keys(self) -> R<Vec<String>> {
-        let mut names = ptr::null_mut();
-        // SAFETY: the live env of this call and an object of it.
-        let status = unsafe {
-            sys::napi_get_all_property_names(
-                self.env().raw(),
-                self.object()?.raw(),
-                sys::KeyCollectionMode::own_only,
-                sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
-                sys::KeyConversion::numbers_to_strings,
-                &mut names,
-            )
-        };
-        if status != sys::Status::napi_ok {
-            return Err(Unreadable);
+        let (own, enumerable) = (KeyCollectionMode::OwnOnly, KeyFilter::Enumerable);
+        let names = self.object()?.get_all_property_names(own, enumerable, KeyConversion::NumbersToStrings)?;
+        let mut out = Vec::new();
+        for i in 0..names.get_array_length()? {
+            let name: Unknown = names.get_element(i)?;
+            if name.get_type()? == ValueType::String {
+                out.push(String::from_unknown(name)?);
+            }
         }
-        // SAFETY: an array napi just made in this env.
-        let names = unsafe { Object::from_napi_value(self.env().raw(), names) }?;
-        (0..names.get_array_length()?).map(|i| Ok(names.get_element::<String>(i)?)).collect()
+        Ok(out)
     }
     fn array_len(self) -> R<u32> {
         Ok(self.object()?.get_array_length()?)
@@ -207,10 +207,10 @@ impl<'e> Source for Arg<'e> {
         let global = Arg::new(JsValue::to_unknown(&self.env().get_global()?));
         // `global[class].prototype.entries`, own properties all the way.
         let entries = |class| -> R<Option<Self>> {
-            let Some(ctor) = global.own_named(class)?.filter(|c| c.kind == Some(ValueType::Function)) else {
+            let Some(ctor) = global.own_named(class)?.filter(|c| c.kind == Some(Kind::Other)) else {
                 return Ok(None);
             };
-            let proto = ctor.own_named("prototype")?.filter(|p| p.kind == Some(ValueType::Object));
+            let proto = ctor.own_named("prototype")?.filter(|p| p.kind.is_none());
             Ok(proto.map(|p| p.own_named("entries")).transpose()?.flatten())
         };
         for class in ["Map", "Headers", "URLSearchParams"] {
@@ -271,7 +271,8 @@ impl<'e> Source for Arg<'e> {
 struct Keys {
     env: usize,
     array: ObjectRef<false>,
-    index: HashMap<&'static str, u32>,
+    /// The names, at their index in the array.
+    names: Vec<&'static str>,
 }
 
 thread_local! {
@@ -287,17 +288,19 @@ fn kept_key<'a>(env: &'a Env, name: &'static str) -> Option<Unknown<'a>> {
         let mut keys = keys.borrow_mut();
         if keys.as_ref().is_none_or(|k| k.env != env.raw() as usize) {
             let array = env.create_array(0).ok()?.coerce_to_object().ok()?.create_ref().ok()?;
-            *keys = Some(Keys { env: env.raw() as usize, array, index: HashMap::new() });
+            *keys = Some(Keys { env: env.raw() as usize, array, names: Vec::new() });
         }
         let keys = keys.as_mut()?;
         let mut array = keys.array.get_value(env).ok()?;
-        if let Some(&i) = keys.index.get(name) {
-            return array.get_element(i).ok();
+        // Field names are `'static` literals: the same address, almost always (no hashing).
+        let found =
+            keys.names.iter().position(|k| ptr::eq(*k, name)).or_else(|| keys.names.iter().position(|k| *k == name));
+        if let Some(i) = found {
+            return array.get_element(i as u32).ok();
         }
         let key = env.create_string(name).ok()?;
-        let i = keys.index.len() as u32;
-        array.set_element(i, key).ok()?;
-        keys.index.insert(name, i);
+        array.set_element(keys.names.len() as u32, key).ok()?;
+        keys.names.push(name);
         Some(key.to_unknown())
     })
 }
