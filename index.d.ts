@@ -62,10 +62,15 @@ export interface InstagramError extends Error {
   code: ErrorCode
   /** True for RATE_LIMITED, GRAPH_TRANSIENT, NETWORK and TIMEOUT. */
   retryable: boolean
+  /** The HTTP status of Meta's answer, when there was one. */
   httpStatus?: number
+  /** Meta's `error.code`. */
   graphCode?: number
+  /** Meta's `error.error_subcode`. */
   graphSubcode?: number
+  /** Meta's `error.type`. */
   graphType?: string
+  /** Meta's `error.fbtrace_id`, for Meta's support. */
   fbtraceId?: string
   /** Meta's `error_user_title`. */
   userTitle?: string

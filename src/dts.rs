@@ -13,7 +13,7 @@ use crate::comments::{
     CommentReply, DeleteCommentRequest, DeleteCommentResult, HideCommentRequest, HideCommentResult,
     ReplyToCommentRequest,
 };
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, ErrorProperties};
 use crate::graph::{CallOptionsInput, LoginType, Usage};
 use crate::messaging::model::{
     AttachmentInput, ButtonTemplate, GenericTemplate, MediaShare, QuickReply, SendRequest, TemplateElement, BUTTON_TS,
@@ -33,27 +33,6 @@ use crate::webhook::{
 };
 
 const HEADER_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/binding/index-header.d.ts");
-
-/// Every rejection's properties: `error::ErrorProperties`, as `binding::convert::js_error` sets them.
-const INSTAGRAM_ERROR: &str = "\
-/** Every rejection of this package is an `Error` with these properties (the optional ones when known). */
-export interface InstagramError extends Error {
-  code: ErrorCode
-  /** True for RATE_LIMITED, GRAPH_TRANSIENT, NETWORK and TIMEOUT. */
-  retryable: boolean
-  httpStatus?: number
-  graphCode?: number
-  graphSubcode?: number
-  graphType?: string
-  fbtraceId?: string
-  /** Meta's `error_user_title`. */
-  userTitle?: string
-  /** Meta's `error_user_msg`. */
-  userMessage?: string
-  /** From `Retry-After` or the usage headers, in milliseconds. */
-  retryAfterMs?: number
-}
-";
 
 fn header() -> String {
     let cfg = Config::new().with_large_int("number");
@@ -77,7 +56,12 @@ fn header() -> String {
         Some("/** What went wrong, one stable code per class of failure (README, \"Errors\"). */".into()),
         format!("type ErrorCode ={};", union(ErrorCode::ALL.iter().map(|c| c.as_str()).collect())),
     );
-    item(None, INSTAGRAM_ERROR.into());
+    // A JS `Error` with the core's error properties.
+    let error = format_decl(ErrorProperties::docs().as_deref(), &ErrorProperties::decl(&cfg));
+    item(
+        None,
+        error.replacen("export interface InstagramError {", "export interface InstagramError extends Error {", 1),
+    );
     types!(TokenGrant, ExchangeRequest, RefreshRequest, TimeInput, CredentialInput, PreAuthAction, PreAuthResult);
     types!(Next, Decision, AccountRequest, InstagramAccount);
     types!(SendRequest);

@@ -308,27 +308,38 @@ mod tests {
     }
 }
 
-/// What a rejection carries besides its message, as set on the JS `Error` (`camelCase`, the
-/// optional ones only when known); `src/dts.rs` describes it as `InstagramError`.
+// Set on the JS `Error` by `binding::convert::js_error`; `src/dts.rs` declares it from this.
+/// Every rejection of this package is an `Error` with these properties (the optional ones when known).
 #[derive(Debug, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "InstagramError", optional_fields))]
 pub struct ErrorProperties<'a> {
+    #[cfg_attr(test, ts(type = "ErrorCode"))]
     pub code: &'static str,
+    /// True for RATE_LIMITED, GRAPH_TRANSIENT, NETWORK and TIMEOUT.
     pub retryable: bool,
+    /// The HTTP status of Meta's answer, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
+    /// Meta's `error.code`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub graph_code: Option<i64>,
+    /// Meta's `error.error_subcode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub graph_subcode: Option<i64>,
+    /// Meta's `error.type`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub graph_type: Option<&'a str>,
+    /// Meta's `error.fbtrace_id`, for Meta's support.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fbtrace_id: Option<&'a str>,
+    /// Meta's `error_user_title`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_title: Option<&'a str>,
+    /// Meta's `error_user_msg`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_message: Option<&'a str>,
+    /// From `Retry-After` or the usage headers, in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<u64>,
 }
