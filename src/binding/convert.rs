@@ -100,6 +100,8 @@ impl ToNapiValue for ParsedJson {
         // string, copied without decoding.
         let text =
             if val.0.is_ascii() { env.create_string_latin1(val.0.as_bytes())? } else { env.create_string(&val.0)? };
+        // V8 has its own copy: the buffer serves the next result (`webhook::recycle_js_json`).
+        crate::webhook::recycle_js_json(val.0);
         Ok(parse.apply(json, text)?.raw())
     }
 }

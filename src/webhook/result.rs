@@ -64,12 +64,12 @@ impl WebhookResult<'_> {
     /// The result as JavaScript sees it, as JSON text (for `JSON.parse`): its `Serialize`
     /// output. ASCII only: any other character is written as a `\uXXXX` escape.
     pub fn to_js_json(&self) -> String {
-        self.to_js_json_sized(256)
+        self.to_js_json_into(Vec::with_capacity(256))
     }
 
-    /// [`WebhookResult::to_js_json`] into a buffer of `capacity` bytes to start with.
-    pub(crate) fn to_js_json_sized(&self, capacity: usize) -> String {
-        let mut out = Vec::with_capacity(capacity);
+    /// [`WebhookResult::to_js_json`] written into `out` (emptied first), keeping its memory.
+    pub(crate) fn to_js_json_into(&self, mut out: Vec<u8>) -> String {
+        out.clear();
         let mut ser = serde_json::Serializer::with_formatter(&mut out, AsciiFormatter);
         // Serialising these types into a Vec cannot fail (string keys, no I/O); the text is
         // ASCII: stay total all the same.

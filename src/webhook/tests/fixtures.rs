@@ -208,3 +208,22 @@ fn raw_keeps_the_body_order_and_escapes_as_ascii() {
         "{json}"
     );
 }
+
+#[test]
+fn a_recycled_buffer_gives_the_same_text_and_the_same_result() {
+    use super::{post, secrets, sign, SECRET};
+    use crate::webhook::{recycle_js_json, verify_to_js_json};
+    let mut names = fixture_names();
+    names.extend(names.clone().into_iter().rev());
+    for name in names {
+        let body = fixture(&format!("{name}.json"));
+        let sig = sign(&body, SECRET);
+        let req = post(&body, &[("X-Hub-Signature-256", sig.as_str())]);
+        let first = verify_to_js_json(&req, &secrets(&[SECRET])).unwrap();
+        // A longer text from another body left in the spare buffer must not show through.
+        recycle_js_json(format!("{first}{}", "x".repeat(4096)));
+        let again = verify_to_js_json(&req, &secrets(&[SECRET])).unwrap();
+        assert_eq!(again, first, "{name}");
+        recycle_js_json(again);
+    }
+}
