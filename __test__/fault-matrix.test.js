@@ -6,7 +6,7 @@
 // no secret in anything the call returned or threw. Each function's row runs against its own
 // mock, the rows concurrently. The whole matrix is printed as a table at the end.
 
-const { exchangeToken, refreshToken, preAuthenticate, getAccount, sendMessage } = require('..')
+const { exchangeToken, refreshToken, preAuthenticate, getAccount, sendMessage, listConversations, getMessages, markSeen } = require('..')
 const { startMockGraph } = require('../mock')
 const { closedPort } = require('./helpers/send-fixtures')
 
@@ -161,6 +161,32 @@ const FUNCTIONS = [
     setup: (mock) => ({ long: mock.tokens.issueLongLived({ loginType: 'instagram' }) }),
     call: (s, opts) => sendMessage({ accessToken: s.long, recipient: { id: RECIPIENT }, message: { text: 'fault matrix' } }, opts),
     ok: (r) => r.recipientId === RECIPIENT && typeof r.messageId === 'string',
+  },
+  {
+    name: 'listConversations',
+    path: `/${V}/me/conversations`,
+    setup: (mock) => ({ long: mock.tokens.issueLongLived({ loginType: 'instagram' }) }),
+    call: (s, opts) => listConversations({ accessToken: s.long, limit: 2 }, opts),
+    ok: (r) => r.conversations.length === 2 && typeof r.nextCursor === 'string',
+  },
+  {
+    name: 'getMessages',
+    path: `/${V}/fault-matrix-conversation`,
+    setup: (mock) => {
+      const id = mock.conversations.add({ userId: RECIPIENT, id: 'fault-matrix-conversation' })
+      mock.conversations.addMessage(id, { text: 'hi', createdAt: T0 })
+      return { long: mock.tokens.issueLongLived({ loginType: 'instagram' }) }
+    },
+    call: (s, opts) => getMessages({ accessToken: s.long, conversationId: 'fault-matrix-conversation' }, opts),
+    ok: (r) => r.messages.length === 1 && r.messages[0].text === 'hi',
+  },
+  {
+    name: 'markSeen',
+    path: `/${V}/me/messages`,
+    send: true,
+    setup: (mock) => ({ long: mock.tokens.issueLongLived({ loginType: 'instagram' }) }),
+    call: (s, opts) => markSeen({ accessToken: s.long, userId: RECIPIENT }, opts),
+    ok: (r) => r.recipientId === RECIPIENT && Object.keys(r).length === 1,
   },
 ]
 

@@ -13,6 +13,10 @@ use crate::comments::{
     CommentReply, DeleteCommentRequest, DeleteCommentResult, HideCommentRequest, HideCommentResult,
     ReplyToCommentRequest,
 };
+use crate::conversations::{
+    AttachmentKind, Conversation, ConversationAttachment, ConversationMessage, ConversationPage, Direction,
+    GetMessagesRequest, ListConversationsRequest, MessageHistory, Participant,
+};
 use crate::error::{ErrorCode, ErrorProperties};
 use crate::graph::{CallOptionsInput, LoginType, Usage};
 use crate::messaging::model::{
@@ -20,7 +24,7 @@ use crate::messaging::model::{
     OUTGOING_MESSAGE_TS,
 };
 use crate::messaging::window::Allowed;
-use crate::messaging::{MessagingWindow, SendResult, WindowOptions, WindowRequest};
+use crate::messaging::{MarkSeenRequest, MarkSeenResult, MessagingWindow, SendResult, WindowOptions, WindowRequest};
 use crate::profile::{UserProfile, UserProfileRequest};
 use crate::time::TimeInput;
 use crate::token::{
@@ -80,6 +84,9 @@ fn header() -> String {
     types!(SendResult, Usage);
     types!(ReplyToCommentRequest, CommentReply, HideCommentRequest, HideCommentResult);
     types!(DeleteCommentRequest, DeleteCommentResult, UserProfileRequest, UserProfile);
+    types!(ListConversationsRequest, Participant, Conversation, ConversationPage);
+    types!(GetMessagesRequest, Direction, AttachmentKind, ConversationAttachment, ConversationMessage, MessageHistory);
+    types!(MarkSeenRequest, MarkSeenResult);
     types!(WindowRequest, WindowOptions, Allowed, MessagingWindow);
     types!(RequestInput, SecretsInput, OneOrMany, WebhookResult);
     item(

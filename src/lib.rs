@@ -10,6 +10,7 @@
 //! - [`token`]: the token policy and lifecycle (exchange, refresh, preAuthenticate);
 //! - [`account`]: account discovery;
 //! - [`comments`]: public replies to comments, hiding and deleting them;
+//! - [`conversations`]: the inbox and a conversation's newest messages;
 //! - [`profile`]: the profile of a person who wrote to the account;
 //! - [`messaging`]: outgoing messages: model, validation, wire JSON, send; the messaging window;
 //! - [`webhook`]: signature checks and event normalisation.
@@ -18,6 +19,7 @@
 
 pub mod account;
 pub mod comments;
+pub mod conversations;
 pub mod error;
 pub mod graph;
 pub mod input;

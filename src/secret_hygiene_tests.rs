@@ -101,6 +101,19 @@ fn send_and_account_requests() {
 }
 
 #[test]
+fn conversation_requests() {
+    let auth =
+        serde_json::json!({ "accessToken": TOKEN, "appSecret": APP_SECRET, "userId": "1", "conversationId": "c" });
+    let list: crate::conversations::ListConversationsRequest = from_json(auth.clone(), "request").unwrap();
+    assert_redacted("ListConversationsRequest", &list);
+    let get: crate::conversations::GetMessagesRequest = from_json(auth.clone(), "request").unwrap();
+    assert_redacted("GetMessagesRequest", &get);
+    let seen: crate::messaging::MarkSeenRequest = from_json(auth, "request").unwrap();
+    assert_redacted("MarkSeenRequest", &seen);
+    assert_redacted("markSeen's SendRequest", &crate::messaging::seen_as_send(&seen).unwrap());
+}
+
+#[test]
 fn webhook_types() {
     let secrets = WebhookSecrets {
         verify_token: Some(Secret::new(VERIFY_TOKEN)),

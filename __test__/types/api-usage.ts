@@ -3,6 +3,7 @@
 import {
   exchangeToken, refreshToken, preAuthenticate, tokenStatus, getAccount, sendMessage, verifyWebhook, verifyWebhookSync,
   replyToComment, hideComment, deleteComment, getUserProfile, messagingWindow,
+  listConversations, getMessages, markSeen,
 } from '../..'
 import type {
   TokenGrant, CredentialState, PreAuthResult, PreAuthAction, TokenStatus, InstagramAccount, SendRequest, SendResult,
@@ -11,6 +12,8 @@ import type {
   CommentReply, HideCommentResult, DeleteCommentResult, UserProfile, MessagingWindow, MessagingAllowed,
   ReplyToCommentRequest, HideCommentRequest, DeleteCommentRequest, UserProfileRequest, MessagingWindowRequest,
   MessagingWindowOptions,
+  ListConversationsRequest, ConversationPage, Conversation, Participant, GetMessagesRequest, MessageHistory,
+  ConversationMessage, ConversationAttachment, ConversationAttachmentType, MessageDirection, MarkSeenRequest, MarkSeenResult,
 } from '../..'
 
 const options: CallOptions = { instagramUrl: 'http://127.0.0.1:1', facebookUrl: 'https://graph.facebook.com', apiVersion: 'v24.0', timeoutMs: 1, maxRetries: 0, now: 0 }
@@ -148,6 +151,34 @@ async function beyondDms(): Promise<void> {
   void getUserProfile({ accessToken: 'a' })
 }
 
+// docs/API-beyond-dms.md: the conversation context.
+async function conversationContext(): Promise<void> {
+  const listReq: ListConversationsRequest = { accessToken: 'a', accountId: 'me', limit: 10, after: 'c' }
+  const page: ConversationPage = await listConversations(listReq, options)
+  const c: Conversation | undefined = page.conversations[0]
+  const next: string | undefined = page.nextCursor
+  const people: Participant[] | undefined = c?.participants
+  const updated: number | undefined = c?.updatedAt
+  const getReq: GetMessagesRequest = { accessToken: 'a', userId: '1', limit: 5 }
+  const history: MessageHistory = await getMessages(getReq)
+  const conversationId: string | undefined = history.conversationId
+  const m: ConversationMessage | undefined = history.messages[0]
+  const fields: [string?, number?, string?, string?, string?, string?] = [m?.id, m?.createdAt, m?.senderId, m?.senderUsername, m?.recipientId, m?.text]
+  const direction: MessageDirection | 'incoming' | 'outgoing' | undefined = m?.direction
+  const a: ConversationAttachment | undefined = m?.attachments?.[0]
+  const kind: ConversationAttachmentType | undefined = a?.type
+  const url: string | undefined = a?.url
+  const seenReq: MarkSeenRequest = { accessToken: 'a', userId: '1', appSecret: 's' }
+  const seen: MarkSeenResult = await markSeen(seenReq, options)
+  const recipient: string = seen.recipientId
+  void [next, people, updated, conversationId, fields, direction, kind, url, recipient]
+  // @ts-expect-error userId is required
+  void markSeen({ accessToken: 'a' })
+  // @ts-expect-error an attachment type outside the list
+  const wrong: ConversationAttachmentType = 'sticker'
+  void wrong
+}
+
 function errors(e: InstagramError): void {
   const code: ErrorCode = e.code
   const rest: [boolean, number?, number?, number?, string?, string?, string?, string?, number?] = [
@@ -156,4 +187,4 @@ function errors(e: InstagramError): void {
   void [code, rest]
 }
 
-void [tokens, accounts, sending, webhooks, beyondDms, errors]
+void [tokens, accounts, sending, webhooks, beyondDms, conversationContext, errors]

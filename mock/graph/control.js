@@ -13,6 +13,9 @@
 //   POST   /__mock/comments       { id, foreign?, hidden?, live?, deleted? } (routes/comments.js);  DELETE: forgets states and replies
 //   GET    /__mock/comments       { replies } (every public reply made)
 //   POST   /__mock/profiles       { id, name?, username?, profilePic?, followerCount?, userFollowsBusiness?, businessFollowsUser? };  DELETE: clears all
+//   POST   /__mock/conversations  { userId, username?, id?, updatedAt? } → { id } (routes/conversation-store.js);  DELETE: empties the inbox
+//   POST   /__mock/conversations/messages  { conversationId, from?, text?, createdAt?, id?, attachments?, shares?, story? } → { id }
+//   POST   /__mock/conversations/seed      restores the seeded inbox
 //   POST   /__mock/refresh-model  { model: 'new'|'new-revoke'|'same' } → { refreshModel } (see tokens.js)
 // A bad request answers 400 { error }, an unknown route 404 { error }.
 
@@ -65,6 +68,13 @@ function controlAnswer(mock, e, res) {
       case 'DELETE /__mock/comments': mock.comments.clear(); return ok({ ok: true })
       case 'POST /__mock/profiles': mock.profiles.set(b.id, withoutId(b)); return ok({ ok: true })
       case 'DELETE /__mock/profiles': mock.profiles.clear(); return ok({ ok: true })
+      case 'POST /__mock/conversations': return ok({ id: mock.conversations.add(b) })
+      case 'DELETE /__mock/conversations': mock.conversations.clear(); return ok({ ok: true })
+      case 'POST /__mock/conversations/messages': {
+        const { conversationId, ...message } = b
+        return ok({ id: mock.conversations.addMessage(conversationId, message) })
+      }
+      case 'POST /__mock/conversations/seed': mock.conversations.seed(); return ok({ ok: true })
       case 'POST /__mock/refresh-model': mock.setRefreshModel(b.model); return ok({ refreshModel: mock.refreshModel })
       default: return ok({ error: `unknown control route ${route}` }, 404)
     }

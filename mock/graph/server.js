@@ -16,6 +16,7 @@ const { send } = require('./reply')
 const { createRecipients } = require('./routes/messages')
 const { createComments } = require('./routes/comments')
 const { createProfiles } = require('./routes/profiles')
+const { createConversations } = require('./routes/conversation-store')
 const { handle } = require('./routes')
 const { createFaultQueue, applyFault, runAnswer } = require('./faults')
 const { controlAnswer } = require('./control')
@@ -65,6 +66,7 @@ async function startMockGraph(options = {}) {
     recipients,
     comments,
     profiles,
+    conversations: null, // below: it needs the account
     sent,
     pageTokens: new Map(), // page id → page token
     subscriptions: new Map(), // account key → subscribed fields
@@ -72,6 +74,8 @@ async function startMockGraph(options = {}) {
     timers: new Set(), // pending delays and drips, cleared by close()
     server: null,
   }
+
+  m.conversations = createConversations(clock, m.account)
 
   function logEntry(e) {
     if (!logEnabled) return
@@ -147,6 +151,8 @@ async function startMockGraph(options = {}) {
     comments: comments.api,
     /** People who gave consent to their profile (routes/profiles.js). */
     profiles: profiles.api,
+    /** The inbox: conversations and their messages (routes/conversation-store.js). */
+    conversations: m.conversations.api,
     usage: usage.api,
     /** Every request received, in order (empty with option log: false). */
     requests,

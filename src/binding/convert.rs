@@ -49,31 +49,31 @@ where
 }
 
 /// A promise already settled with `result`, made on the JavaScript thread: for outcomes known
-/// without any I/O (bad input, nothing due), no round trip through the runtime.
+/// without any I/O (bad input, nothing due), no round trip through the runtime. The caller's
+/// own exception (a getter, a Proxy trap) rejects it as it is: an async export never throws.
 pub fn settled<'env, V: ToNapiValue>(
     env: &'env Env,
     result: std::result::Result<V, CoreError>,
 ) -> Result<PromiseRaw<'env, V>> {
-    use napi::{check_status, sys};
-    let raw = env.raw();
-    let (mut deferred, mut promise, mut exception) = (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
-    let mut pending = false;
-    // SAFETY: `raw` is the live env of this call; the deferred is settled exactly once below.
-    unsafe {
-        // The caller's own exception (a getter, a Proxy trap) rejects the promise as it is:
-        // an async export never throws.
-        check_status!(sys::napi_is_exception_pending(raw, &mut pending))?;
-        if pending {
-            check_status!(sys::napi_get_and_clear_last_exception(raw, &mut exception))?;
-        }
-        check_status!(sys::napi_create_promise(raw, &mut deferred, &mut promise))?;
-        check_status!(match result {
-            _ if pending => sys::napi_reject_deferred(raw, deferred, exception),
-            Ok(value) => sys::napi_resolve_deferred(raw, deferred, V::to_napi_value(raw, value)?),
-            Err(e) => sys::napi_reject_deferred(raw, deferred, napi::Error::to_napi_value(raw, js_error(env, &e))?),
-        })?;
+    match (take_exception(env)?, result) {
+        (Some(exception), _) => PromiseRaw::reject(env, exception),
+        (None, Ok(value)) => PromiseRaw::resolve(env, value),
+        (None, Err(e)) => PromiseRaw::reject(env, js_error(env, &e)),
     }
-    Ok(PromiseRaw::new(raw, promise))
+}
+
+/// The exception pending in `env`, cleared.
+pub fn take_exception(env: &Env) -> Result<Option<Unknown<'_>>> {
+    let (mut pending, mut exception) = (false, ptr::null_mut());
+    // SAFETY: the live env of this call; the exception value is of it.
+    unsafe {
+        napi::check_status!(napi::sys::napi_is_exception_pending(env.raw(), &mut pending))?;
+        if !pending {
+            return Ok(None);
+        }
+        napi::check_status!(napi::sys::napi_get_and_clear_last_exception(env.raw(), &mut exception))?;
+        Ok(Some(Unknown::from_raw_unchecked(env.raw(), exception)))
+    }
 }
 
 /// A core result as the JS value serde describes (camelCase fields, absent options left

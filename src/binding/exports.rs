@@ -13,10 +13,11 @@ use super::convert::{js_error, settled, spawn, Out, ParsedJson};
 use super::js::Arg;
 use crate::account::{self, InstagramAccount};
 use crate::comments::{self, CommentReply, DeleteCommentResult, HideCommentResult};
+use crate::conversations::{self, ConversationPage, MessageHistory};
 use crate::error::{Error as CoreError, ErrorCode};
 use crate::graph::{CallOptions, CallOptionsInput};
 use crate::input::{read, read_opt};
-use crate::messaging::{self, MessagingWindow, SendResult, WindowOptions, WindowRequest};
+use crate::messaging::{self, MarkSeenResult, MessagingWindow, SendResult, WindowOptions, WindowRequest};
 use crate::profile::{self, UserProfile};
 use crate::token::{self, CredentialInput, Decision, PolicyInput, PreAuthResult, TokenGrant, TokenPolicy, TokenState};
 use crate::webhook::{self, EventType, RejectReason, RequestInput, SecretsInput, WebhookSecrets};
@@ -49,71 +50,71 @@ where
     }
 }
 
-/// Exchanges a short-lived OAuth token for a long-lived one (about 60 days).
-///
-/// Instagram login: `GET {instagramUrl}/access_token?grant_type=ig_exchange_token`;
-/// Facebook login: `GET {facebookUrl}/{apiVersion}/oauth/access_token?grant_type=fb_exchange_token`.
-#[napi(ts_args_type = "req: ExchangeTokenRequest, options?: CallOptions", ts_return_type = "Promise<TokenGrant>")]
-pub fn exchange_token<'e>(env: &'e Env, req: Unknown, options: Option<Unknown>) -> Networked<'e, TokenGrant> {
-    networked(env, req, options, |req, opts| async move { token::exchange(&req, &opts).await })
+/// The networked exports: `name(req, options?)`, a promise of the core function's result.
+/// Their docs are written `#[doc = "…"]`: napi-derive would copy a `///` passed through a
+/// macro into index.d.ts as the raw string it becomes.
+macro_rules! networked {
+    ($($(#[doc = $doc:literal])* $name:ident: $args:literal -> $ts:literal, $out:ty = $core:path;)*) => {$(
+        $(#[doc = $doc])*
+        #[napi(ts_args_type = $args, ts_return_type = $ts)]
+        pub fn $name<'e>(env: &'e Env, req: Unknown, options: Option<Unknown>) -> Networked<'e, $out> {
+            networked(env, req, options, |req, opts| async move { $core(&req, &opts).await })
+        }
+    )*};
 }
 
-/// Refreshes a long-lived Instagram-login token: `GET {instagramUrl}/refresh_access_token`.
-/// The token must be at least 24 h old and not expired. A Facebook-login token (`EAA…`) is
-/// `INVALID_ARGUMENT`: re-exchange it, or use a page token, which does not expire.
-#[napi(ts_args_type = "req: RefreshTokenRequest, options?: CallOptions", ts_return_type = "Promise<TokenGrant>")]
-pub fn refresh_token<'e>(env: &'e Env, req: Unknown, options: Option<Unknown>) -> Networked<'e, TokenGrant> {
-    networked(env, req, options, |req, opts| async move { token::refresh(&req, &opts).await })
-}
+networked! {
+    #[doc = " Exchanges a short-lived OAuth token for a long-lived one (about 60 days)."]
+    #[doc = ""]
+    #[doc = " Instagram login: `GET {instagramUrl}/access_token?grant_type=ig_exchange_token`;"]
+    #[doc = " Facebook login: `GET {facebookUrl}/{apiVersion}/oauth/access_token?grant_type=fb_exchange_token`."]
+    exchange_token: "req: ExchangeTokenRequest, options?: CallOptions" -> "Promise<TokenGrant>", TokenGrant = token::exchange;
 
-/// The Instagram account(s) a token reaches. Instagram login: `GET /me` → one account.
-/// Facebook login: `GET /me/accounts` → one per page with a linked Instagram account,
-/// following `paging.next`.
-#[napi(ts_args_type = "req: GetAccountRequest, options?: CallOptions", ts_return_type = "Promise<InstagramAccount[]>")]
-pub fn get_account<'e>(env: &'e Env, req: Unknown, options: Option<Unknown>) -> Networked<'e, Vec<InstagramAccount>> {
-    networked(env, req, options, |req, opts| async move { account::get_account(&req, &opts).await })
-}
+    #[doc = " Refreshes a long-lived Instagram-login token: `GET {instagramUrl}/refresh_access_token`."]
+    #[doc = " The token must be at least 24 h old and not expired. A Facebook-login token (`EAA…`) is"]
+    #[doc = " `INVALID_ARGUMENT`: re-exchange it, or use a page token, which does not expire."]
+    refresh_token: "req: RefreshTokenRequest, options?: CallOptions" -> "Promise<TokenGrant>", TokenGrant = token::refresh;
 
-/// Sends a message, a sender action or a reaction. Checked before any network call (each
-/// mistake an `INVALID_ARGUMENT` naming the field, e.g. `message.quickReplies[13]`), then
-/// `POST /{apiVersion}/{accountId}/messages`. Never sent twice: a timeout or a connection
-/// lost after the request was written is not retried (`TIMEOUT` / `NETWORK`; the message
-/// may have been delivered).
-#[napi(ts_args_type = "req: SendRequest, options?: CallOptions", ts_return_type = "Promise<SendResult>")]
-pub fn send_message<'e>(env: &'e Env, req: Unknown, options: Option<Unknown>) -> Networked<'e, SendResult> {
-    networked(env, req, options, |req, opts| async move { messaging::send_message(&req, &opts).await })
-}
+    #[doc = " The Instagram account(s) a token reaches. Instagram login: `GET /me` → one account."]
+    #[doc = " Facebook login: `GET /me/accounts` → one per page with a linked Instagram account,"]
+    #[doc = " following `paging.next`."]
+    get_account: "req: GetAccountRequest, options?: CallOptions" -> "Promise<InstagramAccount[]>", Vec<InstagramAccount> = account::get_account;
 
-/// Answers a comment publicly: `POST /{apiVersion}/{commentId}/replies`. Never sent twice (a
-/// timeout or a connection lost after the request was written is not retried: the reply may
-/// have been posted).
-#[napi(ts_args_type = "req: ReplyToCommentRequest, options?: CallOptions", ts_return_type = "Promise<CommentReply>")]
-pub fn reply_to_comment<'e>(env: &'e Env, req: Unknown, options: Option<Unknown>) -> Networked<'e, CommentReply> {
-    networked(env, req, options, |req, opts| async move { comments::reply_to_comment(&req, &opts).await })
-}
+    #[doc = " Sends a message, a sender action or a reaction. Checked before any network call (each"]
+    #[doc = " mistake an `INVALID_ARGUMENT` naming the field, e.g. `message.quickReplies[13]`), then"]
+    #[doc = " `POST /{apiVersion}/{accountId}/messages`. Never sent twice: a timeout or a connection"]
+    #[doc = " lost after the request was written is not retried (`TIMEOUT` / `NETWORK`; the message"]
+    #[doc = " may have been delivered)."]
+    send_message: "req: SendRequest, options?: CallOptions" -> "Promise<SendResult>", SendResult = messaging::send_message;
 
-/// Hides a comment (`hide` default `true`) or shows it again (`hide: false`):
-/// `POST /{apiVersion}/{commentId}`. Idempotent: retried like the account calls.
-#[napi(ts_args_type = "req: HideCommentRequest, options?: CallOptions", ts_return_type = "Promise<HideCommentResult>")]
-pub fn hide_comment<'e>(env: &'e Env, req: Unknown, options: Option<Unknown>) -> Networked<'e, HideCommentResult> {
-    networked(env, req, options, |req, opts| async move { comments::hide_comment(&req, &opts).await })
-}
+    #[doc = " Answers a comment publicly: `POST /{apiVersion}/{commentId}/replies`. Never sent twice (a"]
+    #[doc = " timeout or a connection lost after the request was written is not retried: the reply may"]
+    #[doc = " have been posted)."]
+    reply_to_comment: "req: ReplyToCommentRequest, options?: CallOptions" -> "Promise<CommentReply>", CommentReply = comments::reply_to_comment;
 
-/// Deletes a comment on the account's own media (or its own comment):
-/// `DELETE /{apiVersion}/{commentId}`. A write: not retried after a timeout or a bare 5xx.
-#[napi(
-    ts_args_type = "req: DeleteCommentRequest, options?: CallOptions",
-    ts_return_type = "Promise<DeleteCommentResult>"
-)]
-pub fn delete_comment<'e>(env: &'e Env, req: Unknown, options: Option<Unknown>) -> Networked<'e, DeleteCommentResult> {
-    networked(env, req, options, |req, opts| async move { comments::delete_comment(&req, &opts).await })
-}
+    #[doc = " Hides a comment (`hide` default `true`) or shows it again (`hide: false`):"]
+    #[doc = " `POST /{apiVersion}/{commentId}`. Idempotent: retried like the account calls."]
+    hide_comment: "req: HideCommentRequest, options?: CallOptions" -> "Promise<HideCommentResult>", HideCommentResult = comments::hide_comment;
 
-/// The profile of a person who messaged the account: `GET /{apiVersion}/{userId}?fields=…`.
-/// Without the person's consent Meta answers an error (`PERMISSION_DENIED` in the mock).
-#[napi(ts_args_type = "req: UserProfileRequest, options?: CallOptions", ts_return_type = "Promise<UserProfile>")]
-pub fn get_user_profile<'e>(env: &'e Env, req: Unknown, options: Option<Unknown>) -> Networked<'e, UserProfile> {
-    networked(env, req, options, |req, opts| async move { profile::get_user_profile(&req, &opts).await })
+    #[doc = " Deletes a comment on the account's own media (or its own comment):"]
+    #[doc = " `DELETE /{apiVersion}/{commentId}`. A write: not retried after a timeout or a bare 5xx."]
+    delete_comment: "req: DeleteCommentRequest, options?: CallOptions" -> "Promise<DeleteCommentResult>", DeleteCommentResult = comments::delete_comment;
+
+    #[doc = " The profile of a person who messaged the account: `GET /{apiVersion}/{userId}?fields=…`."]
+    #[doc = " Without the person's consent Meta answers an error (`PERMISSION_DENIED` in the mock)."]
+    get_user_profile: "req: UserProfileRequest, options?: CallOptions" -> "Promise<UserProfile>", UserProfile = profile::get_user_profile;
+
+    #[doc = " The inbox, most recently active first: `GET /{apiVersion}/{accountId}/conversations`,"]
+    #[doc = " following Meta's cursors (at most 5 requests) until `limit`; `nextCursor` continues it."]
+    list_conversations: "req: ListConversationsRequest, options?: CallOptions" -> "Promise<ConversationPage>", ConversationPage = conversations::list_conversations;
+
+    #[doc = " The newest messages of a conversation (by `conversationId`, or with the person `userId`),"]
+    #[doc = " newest first: `GET /{apiVersion}/{conversationId}?fields=messages.limit(n){…}` (1–22 requests)."]
+    get_messages: "req: GetMessagesRequest, options?: CallOptions" -> "Promise<MessageHistory>", MessageHistory = conversations::get_messages;
+
+    #[doc = " Marks the person's messages as seen: exactly `sendMessage` with `recipient: { id: userId }`"]
+    #[doc = " and `senderAction: 'mark_seen'` (a write: not retried after a timeout or a bare 5xx)."]
+    mark_seen: "req: MarkSeenRequest, options?: CallOptions" -> "Promise<MarkSeenResult>", MarkSeenResult = messaging::mark_seen;
 }
 
 /// The checked credential, policy and call options of the token hooks.

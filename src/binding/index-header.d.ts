@@ -415,6 +415,126 @@ export interface UserProfile {
   accountFollowsUser?: boolean
 }
 
+/** The request of `listConversations`. */
+export interface ListConversationsRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** `"me"` (default) or digits: the IG account id (instagram login) or page id (facebook login). */
+  accountId?: string
+  /** Conversations to return: an integer 1–100, default 25. */
+  limit?: number
+  /** The `nextCursor` of an earlier call: 1–2048 visible ASCII characters. */
+  after?: string
+}
+
+/** One side of a conversation. */
+export interface Participant {
+  /** The IGSID (the account's own id for its side). */
+  id: string
+  username?: string
+}
+
+/** A conversation of the inbox. */
+export interface Conversation {
+  /** Opaque id, for `getMessages`' `conversationId`. */
+  id: string
+  /** Epoch ms of the newest message (absent when Meta omits it). */
+  updatedAt?: number
+  /** Both sides, the account's own included. */
+  participants?: Array<Participant>
+}
+
+/** The result of `listConversations`. */
+export interface ConversationPage {
+  /** In Meta's order (most recently active first). */
+  conversations: Array<Conversation>
+  /** Present exactly when Meta announced a further page: pass it as `after`. */
+  nextCursor?: string
+}
+
+/** The request of `getMessages`: exactly one of `conversationId` / `userId`. */
+export interface GetMessagesRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** `"me"` (default) or digits: the IG account id (instagram login) or page id (facebook login). */
+  accountId?: string
+  /** The conversation (an id of `listConversations`): 1–512 visible ASCII characters. */
+  conversationId?: string
+  /** The person (IGSID, ASCII digits): the conversation with them; sets `direction`. */
+  userId?: string
+  /** Messages to return, newest first: an integer 1–20, default 20. */
+  limit?: number
+}
+
+/** Who sent a message, seen from the `userId` of the request. */
+export type MessageDirection = "incoming" | "outgoing"
+
+/** What an attachment of a past message is. */
+export type ConversationAttachmentType = "image" | "video" | "audio" | "file" | "share" | "story" | "unknown"
+
+/** An attachment of a past message. */
+export interface ConversationAttachment {
+  /**
+   * `image_data` → image, `video_data` → video, `audio_data` → audio, `file_url` → file,
+   * `shares` → share, `story` (mention or reply) → story, anything else → unknown.
+   */
+  type: ConversationAttachmentType
+  /** The media, share or story URL (never for `unknown`); Meta's media URLs expire. */
+  url?: string
+}
+
+/** A past message of a conversation. */
+export interface ConversationMessage {
+  /** The mid, as webhook events carry it. */
+  id: string
+  /** Epoch ms. */
+  createdAt: number
+  senderId: string
+  senderUsername?: string
+  recipientId?: string
+  /** Set when `userId` was given: `incoming` = sent by that person. */
+  direction?: MessageDirection
+  /** Absent for attachment-only messages. */
+  text?: string
+  attachments?: Array<ConversationAttachment>
+}
+
+/** The result of `getMessages`. */
+export interface MessageHistory {
+  /** The conversation read; absent when `userId` has no conversation with the account. */
+  conversationId?: string
+  /** Newest first (by `createdAt`; ties in Meta's order), at most `limit`. */
+  messages: Array<ConversationMessage>
+}
+
+/** The request of `markSeen`. */
+export interface MarkSeenRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** `"me"` (default) or digits: the IG account id (instagram login) or page id (facebook login). */
+  accountId?: string
+  /** The person whose messages are marked as seen (IGSID): ASCII digits. */
+  userId: string
+}
+
+/** The result of `markSeen`. */
+export interface MarkSeenResult {
+  /** The IGSID Meta answered for (`recipient_id`). */
+  recipientId: string
+}
+
 /**
  * The request of `messagingWindow`. Times are epoch ms, epoch seconds (below 10^11) or RFC 3339;
  * absent, `null` or `''` is unknown.

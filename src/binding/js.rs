@@ -17,6 +17,7 @@ use std::ptr;
 use napi::bindgen_prelude::*;
 use napi::sys;
 
+use super::convert::take_exception;
 use crate::input::{Kind, Source, Unreadable};
 
 /// The most entries read from a `Map`, `Headers` or `URLSearchParams`.
@@ -217,12 +218,8 @@ impl<'e> Source for Arg<'e> {
             let Some(entries) = entries(class)?.map(|f| f.function()).transpose()?.flatten() else { continue };
             match entries.apply(self.v, ()) {
                 Ok(iter) => return self.drain(Arg::new(iter)).map(Some),
-                Err(_) => {
-                    // Not an instance of this class: its refusal is no error here.
-                    let mut exception = ptr::null_mut();
-                    // SAFETY: the live env of this call; the pending exception is dropped.
-                    unsafe { sys::napi_get_and_clear_last_exception(self.env().raw(), &mut exception) };
-                }
+                // Not an instance of this class: its refusal is no error here.
+                Err(_) => drop(take_exception(&self.env())?),
             }
         }
         Ok(None)

@@ -114,6 +114,30 @@ pub fn numeric_id<'s>(field: &str, id: &'s str, what: &str) -> Result<&'s str, E
     }
 }
 
+/// `accountId`: absent (→ `"me"`), `"me"` or ASCII digits: it goes into the URL path.
+pub fn account_id(given: Option<&str>) -> Result<&str, Error> {
+    match given {
+        None => Ok("me"),
+        Some("me") => Ok("me"),
+        Some(id) => numeric_id("accountId", id, "account id")
+            .map_err(|_| Error::invalid("accountId", "must be \"me\" or a numeric account id (ASCII digits)")),
+    }
+}
+
+/// An opaque Graph identifier (a conversation id, a message id: `max` 512; a paging cursor:
+/// 2048): 1–`max` visible ASCII characters, none of space, `/`, `?`, `#`, `%`, `&`.
+pub fn opaque_id<'s>(field: &str, id: &'s str, max: usize) -> Result<&'s str, Error> {
+    if id.is_empty() {
+        Err(Error::invalid(field, "must not be empty"))
+    } else if id.len() > max {
+        Err(Error::invalid(field, format!("must be at most {max} characters")))
+    } else if !id.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'/' | b'?' | b'#' | b'%' | b'&')) {
+        Err(Error::invalid(field, "must be visible ASCII characters without space, /, ?, #, % or &"))
+    } else {
+        Ok(id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,5 +191,21 @@ mod tests {
         assert!(numeric_id("commentId", "12a", "comment id").is_err());
         assert!(numeric_id("commentId", "", "comment id").is_err());
         assert_eq!(numeric_id("commentId", "123", "comment id").unwrap(), "123");
+    }
+
+    #[test]
+    fn account_ids_and_opaque_ids() {
+        assert_eq!(account_id(None).unwrap(), "me");
+        assert_eq!(account_id(Some("me")).unwrap(), "me");
+        assert_eq!(account_id(Some("178")).unwrap(), "178");
+        for bad in ["", "ME", "12a", "../1"] {
+            assert!(account_id(Some(bad)).err().unwrap().to_string().starts_with("accountId:"), "{bad}");
+        }
+        assert_eq!(opaque_id("after", "QVFIU-_=.~", 2048).unwrap(), "QVFIU-_=.~");
+        for bad in ["", "a b", "a/b", "a?b", "a#b", "a%b", "a&b", "é", "a\nb"] {
+            assert!(opaque_id("after", bad, 2048).is_err(), "{bad:?}");
+        }
+        assert!(opaque_id("conversationId", &"a".repeat(512), 512).is_ok());
+        assert!(opaque_id("conversationId", &"a".repeat(513), 512).is_err());
     }
 }

@@ -24,6 +24,7 @@
 mod check;
 mod content;
 pub mod model;
+mod seen;
 mod send;
 mod validate;
 pub mod window;
@@ -34,6 +35,7 @@ pub use content::{
     MAX_IMAGES, MAX_PAYLOAD_CHARS, MAX_QUICK_REPLIES, MAX_TEXT_BYTES,
 };
 pub use model::SendRequest;
+pub use seen::{as_send as seen_as_send, mark_seen, MarkSeenRequest, MarkSeenResult};
 pub use send::{send_message, SendResult};
 pub use validate::prepare;
 pub use window::{messaging_window, MessagingWindow, WindowOptions, WindowRequest};

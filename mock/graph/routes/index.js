@@ -19,6 +19,9 @@
 //   POST /{v}/{comment-id}                     JSON {hide} (or query hide=true|false) → {success:true} (comments.js)
 //   DELETE /{v}/{comment-id}                   → {success:true}; a deleted comment 100/33 (comments.js)
 //   GET  /{v}/{igsid}?fields=…                 a profile set with mock.profiles.set, else consent error 230 (profiles.js)
+//   GET  /{v}/{me|id}/conversations?platform=instagram&fields&limit&after&user_id   the inbox (conversations.js)
+//   GET  /{v}/{conversation-id}?fields=messages.limit(n){…}   a conversation's newest messages (conversations.js)
+//   GET  /{v}/{message-id}?fields=…            one message (conversations.js)
 //   GET|POST|DELETE /{v}/{app-id}/subscriptions  app access token {appId}|{appSecret} only. POST (form or
 //       query: object, callback_url, verify_token, fields) first verifies the callback as Meta does
 //       (GET callback_url?hub.mode=subscribe&hub.challenge=…&hub.verify_token=…, must echo the
@@ -37,6 +40,7 @@ const { subscribedApps, subscriptionsOfApp } = require('./subscriptions')
 const { messages, DIGITS_RE } = require('./messages')
 const { replyToComment, hideComment, deleteComment } = require('./comments')
 const { userProfile } = require('./profiles')
+const { conversations, conversationNode, isConversationNode } = require('./conversations')
 
 // GET-only endpoints of one path segment.
 const SINGLE = { access_token: igExchange, refresh_access_token: igRefresh, debug_token: debugToken, me }
@@ -63,6 +67,9 @@ function handle(m, e, req) {
   if (n === 2 && rest[1] === 'replies' && DIGITS_RE.test(rest[0])) {
     return method === 'POST' ? replyToComment(m, e, rest[0]) : unsupported(m, e, rest[0])
   }
+  if (n === 1 && isConversationNode(m, rest[0])) {
+    return method === 'GET' ? conversationNode(m, e, rest[0]) : unsupported(m, e, rest[0])
+  }
   if (n === 1) {
     const handler = Object.hasOwn(SINGLE, rest[0]) ? SINGLE[rest[0]] : undefined
     if (!handler) return unknownPath(m, e)
@@ -73,6 +80,7 @@ function handle(m, e, req) {
     if (rest[1] === 'accounts' && (rest[0] === 'me' || rest[0] === m.facebookUser.id)) return method === 'GET' ? meAccounts(m, e, req) : unsupported(m, e, rest[0])
     if (rest[1] === 'subscribed_apps' && (rest[0] === 'me' || DIGITS_RE.test(rest[0]))) return subscribedApps(m, e, rest[0])
     if (rest[1] === 'subscriptions' && DIGITS_RE.test(rest[0])) return subscriptionsOfApp(m, e, rest[0])
+    if (rest[1] === 'conversations' && (rest[0] === 'me' || DIGITS_RE.test(rest[0]))) return method === 'GET' ? conversations(m, e, rest[0], req) : unsupported(m, e, rest[0])
   }
   return unknownPath(m, e)
 }

@@ -132,4 +132,4 @@ function messages(m, e, id) {
   return reply(200, `{"recipient_id":"${recipientId}","message_id":"${messageId}"}`, headers)
 }
 
-module.exports = { createRecipients, messages, DIGITS_RE }
+module.exports = { createRecipients, messages, pageIds, DIGITS_RE }
