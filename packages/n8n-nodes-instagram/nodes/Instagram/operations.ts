@@ -1,5 +1,5 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { deleteComment, getUserProfile, hideComment, replyToComment } from 'instagram-native';
+import { deleteComment, getMessages, getUserProfile, hideComment, listConversations, markSeen, replyToComment } from 'instagram-native';
 import type { Session } from './session';
 
 /** An operation that is not a send: one addon call per item (docs/API-beyond-dms.md). */
@@ -35,6 +35,20 @@ export const operations: Record<string, Operation> = {
 	},
 	'user:getProfile': async function (i, s) {
 		return getUserProfile({ ...auth(s), userId: id.call(this, 'userId', i) }, s.options);
+	},
+	'user:markSeen': async function (i, s) {
+		return markSeen({ ...auth(s), accountId: s.accountId, userId: id.call(this, 'userId', i) }, s.options);
+	},
+	'conversation:list': async function (i, s) {
+		const limit = this.getNodeParameter('limit', i) as number;
+		const after = this.getNodeParameter('after', i, '') as string;
+		return listConversations({ ...auth(s), accountId: s.accountId, limit, ...(after ? { after } : {}) }, s.options);
+	},
+	'conversation:getMessages': async function (i, s) {
+		const limit = this.getNodeParameter('messageLimit', i) as number;
+		const of = this.getNodeParameter('messagesOf', i) as string;
+		const which = of === 'conversation' ? { conversationId: id.call(this, 'conversationId', i) } : { userId: id.call(this, 'userId', i) };
+		return getMessages({ ...auth(s), accountId: s.accountId, limit, ...which }, s.options);
 	},
 };
 
