@@ -3,8 +3,8 @@
 // (docs/API-beyond-dms.md, "Comments"): the wire requests on both hosts, validation before the
 // network, each error class, the retry class of each call, and no secret in any error.
 const { replyToComment, hideComment, deleteComment } = require('..')
-const { startMockGraph } = require('../mock')
 const { errorCollector } = require('./helpers/errors')
+const { graphSuite } = require('./helpers/graph-suite')
 
 const COMMENT = '17900000000000001'
 const PATH = `/v24.0/${COMMENT}`
@@ -15,20 +15,10 @@ let mock
 let opts
 let igToken
 let pageToken
-beforeAll(async () => {
-  mock = await startMockGraph({ appSecret: 'comments-app-secret-value' })
-  igToken = mock.tokens.issueLongLived({ loginType: 'instagram' })
-  pageToken = mock.tokens.issuePageToken({ pageId: mock.pages[0].id })
-  secrets.push(igToken, pageToken, mock.appSecret)
-})
-afterAll(() => mock.close())
-beforeEach(() => {
-  mock.clearFaults()
-  mock.clearAnswers()
-  mock.resetLog()
-  mock.comments.clear()
-  opts = { instagramUrl: mock.url, facebookUrl: mock.url, maxRetries: 0 }
-})
+graphSuite(
+  { appSecret: 'comments-app-secret-value', secrets, reset: (m) => m.comments.clear() },
+  (s) => ({ mock, opts, igToken, pageToken } = s),
+)
 
 describe('success on both hosts', () => {
   test('replyToComment: POST /{commentId}/replies with {"message"} → { id } (Instagram login)', async () => {

@@ -3,8 +3,8 @@
 // context"): the wire request on both hosts, cursor paging and its bounds, updated_time forms,
 // validation before the network, the retry class, and no secret in any URL or error.
 const { listConversations } = require('..')
-const { startMockGraph } = require('../mock')
 const { errorCollector } = require('./helpers/errors')
+const { graphSuite } = require('./helpers/graph-suite')
 
 const T0 = Date.parse('2026-11-30T12:00:00Z')
 const HOUR = 3600 * 1000
@@ -17,20 +17,10 @@ let mock
 let opts
 let igToken
 let pageToken
-beforeAll(async () => {
-  mock = await startMockGraph({ now: T0, appSecret: 'conversations-app-secret-value' })
-  igToken = mock.tokens.issueLongLived({ loginType: 'instagram' })
-  pageToken = mock.tokens.issuePageToken({ pageId: mock.pages[0].id })
-  secrets.push(igToken, pageToken, mock.appSecret)
-})
-afterAll(() => mock.close())
-beforeEach(() => {
-  mock.clearFaults()
-  mock.clearAnswers()
-  mock.resetLog()
-  mock.conversations.seed()
-  opts = { instagramUrl: mock.url, facebookUrl: mock.url, maxRetries: 0 }
-})
+graphSuite(
+  { appSecret: 'conversations-app-secret-value', now: T0, secrets, reset: (m) => m.conversations.seed() },
+  (s) => ({ mock, opts, igToken, pageToken } = s),
+)
 
 /** A page Meta might send for `after` (or the first page), answered instead of the mock's. */
 function pageFor(after, body) {

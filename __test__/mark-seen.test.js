@@ -3,8 +3,8 @@
 // `recipient: { id: userId }` and `senderAction: 'mark_seen'` — the same request, the same
 // errors, the same retry class (a write) — with its own field names and result.
 const { markSeen, sendMessage } = require('..')
-const { startMockGraph } = require('../mock')
 const { errorCollector } = require('./helpers/errors')
+const { graphSuite } = require('./helpers/graph-suite')
 
 const USER = '1254477777772919'
 const { rejection, expectNoSecrets } = errorCollector()
@@ -14,20 +14,10 @@ let mock
 let opts
 let igToken
 let pageToken
-beforeAll(async () => {
-  mock = await startMockGraph({ appSecret: 'mark-seen-app-secret-value' })
-  igToken = mock.tokens.issueLongLived({ loginType: 'instagram' })
-  pageToken = mock.tokens.issuePageToken({ pageId: mock.pages[0].id })
-  secrets.push(igToken, pageToken, mock.appSecret)
-})
-afterAll(() => mock.close())
-beforeEach(() => {
-  mock.clearFaults()
-  mock.clearAnswers()
-  mock.resetLog()
-  mock.recipients.clear()
-  opts = { instagramUrl: mock.url, facebookUrl: mock.url, maxRetries: 0 }
-})
+graphSuite(
+  { appSecret: 'mark-seen-app-secret-value', secrets, reset: (m) => m.recipients.clear() },
+  (s) => ({ mock, opts, igToken, pageToken } = s),
+)
 
 /** What the mock received, without what differs between two identical calls. */
 const wire = (r) => ({ method: r.method, path: r.path, query: r.query, rawBody: r.rawBody, authorization: r.headers.authorization, contentType: r.headers['content-type'] })

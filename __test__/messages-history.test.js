@@ -4,8 +4,8 @@
 // `direction`, newest-first sorting, attachment mapping, BAD_RESPONSE rules, validation, both
 // login flavours, the retry class, and no secret in any URL or error.
 const { getMessages } = require('..')
-const { startMockGraph } = require('../mock')
 const { errorCollector } = require('./helpers/errors')
+const { graphSuite } = require('./helpers/graph-suite')
 
 const T0 = Date.parse('2026-11-30T12:00:00Z')
 const MINUTE = 60 * 1000
@@ -19,21 +19,18 @@ let opts
 let igToken
 let pageToken
 let anaConversation
-beforeAll(async () => {
-  mock = await startMockGraph({ now: T0, appSecret: 'history-app-secret-value' })
-  igToken = mock.tokens.issueLongLived({ loginType: 'instagram' })
-  pageToken = mock.tokens.issuePageToken({ pageId: mock.pages[0].id })
-  secrets.push(igToken, pageToken, mock.appSecret)
-})
-afterAll(() => mock.close())
-beforeEach(() => {
-  mock.clearFaults()
-  mock.clearAnswers()
-  mock.resetLog()
-  mock.conversations.seed()
-  anaConversation = mock.conversations.ids()[0]
-  opts = { instagramUrl: mock.url, facebookUrl: mock.url, maxRetries: 0 }
-})
+graphSuite(
+  {
+    appSecret: 'history-app-secret-value',
+    now: T0,
+    secrets,
+    reset: (m) => {
+      m.conversations.seed()
+      anaConversation = m.conversations.ids()[0]
+    },
+  },
+  (s) => ({ mock, opts, igToken, pageToken } = s),
+)
 
 const at = (minutesAgo) => T0 - minutesAgo * MINUTE
 const detailRequests = () => mock.requests.filter((r) => r.path !== '/v24.0/me/conversations')

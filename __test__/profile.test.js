@@ -3,8 +3,8 @@
 // the request on both hosts, nulls left out, consent refused as PERMISSION_DENIED, the error
 // classes and the idempotent retry class, no secret in any error.
 const { getUserProfile } = require('..')
-const { startMockGraph } = require('../mock')
 const { errorCollector } = require('./helpers/errors')
+const { graphSuite } = require('./helpers/graph-suite')
 
 const USER = '1254477777772919'
 const PATH = `/v24.0/${USER}`
@@ -15,19 +15,16 @@ let mock
 let opts
 let igToken
 let pageToken
-beforeAll(async () => {
-  mock = await startMockGraph({ appSecret: 'profile-app-secret-value' })
-  igToken = mock.tokens.issueLongLived({ loginType: 'instagram' })
-  pageToken = mock.tokens.issuePageToken({ pageId: mock.pages[0].id })
-})
-afterAll(() => mock.close())
-beforeEach(() => {
-  mock.clearFaults()
-  mock.resetLog()
-  mock.profiles.clear()
-  mock.profiles.set(USER, { name: 'Ana B', username: 'ana.b', profilePic: 'https://cdn.mock.invalid/ana.jpg', followerCount: 4321, userFollowsBusiness: true, businessFollowsUser: false })
-  opts = { instagramUrl: mock.url, facebookUrl: mock.url, maxRetries: 0 }
-})
+graphSuite(
+  {
+    appSecret: 'profile-app-secret-value',
+    reset: (m) => {
+      m.profiles.clear()
+      m.profiles.set(USER, { name: 'Ana B', username: 'ana.b', profilePic: 'https://cdn.mock.invalid/ana.jpg', followerCount: 4321, userFollowsBusiness: true, businessFollowsUser: false })
+    },
+  },
+  (s) => ({ mock, opts, igToken, pageToken } = s),
+)
 
 test('Instagram login: GET /{userId}?fields=… → the profile in the contract\'s names', async () => {
   const p = await getUserProfile({ accessToken: igToken, userId: USER }, opts)
