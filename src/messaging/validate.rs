@@ -6,7 +6,7 @@
 //! app secret can leak through one, wherever the caller put them.
 
 use crate::error::Error;
-use crate::graph::{numeric_id, Auth};
+use crate::graph::{account_id, numeric_id, Auth};
 
 use super::content;
 use super::model::{ReactionInput, Recipient, SendRequest};
@@ -21,7 +21,7 @@ pub fn prepare(req: &SendRequest) -> Result<PreparedSend, Error> {
 
 /// [`prepare`] after the `AuthFields` were checked.
 pub(super) fn prepare_authed(req: &SendRequest, auth: &Auth<'_>) -> Result<PreparedSend, Error> {
-    let account_id = account_id(req.account_id.as_deref())?;
+    let account_id = account_id(req.account_id.as_deref())?.to_string();
     let recipient = recipient(&req.recipient).map_err(|e| e.within("recipient"))?;
     let content = content_of(req)?;
     let (messaging_type, tag) = messaging_type_and_tag(req)?;
@@ -43,15 +43,6 @@ pub(super) fn prepare_authed(req: &SendRequest, auth: &Auth<'_>) -> Result<Prepa
         account_id,
         body: WireBody { recipient, messaging_type, tag, content },
     })
-}
-
-/// `"me"` (the default) or ASCII digits: the id goes into the URL path, so nothing else passes.
-fn account_id(given: Option<&str>) -> Result<String, Error> {
-    match given {
-        None | Some("me") => Ok("me".to_string()),
-        Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => Ok(id.to_string()),
-        Some(_) => Err(Error::invalid("accountId", "must be \"me\" or a numeric account id (ASCII digits)")),
-    }
 }
 
 /// Exactly one of `id` / `commentId`, each ASCII digits (IGSIDs, PSIDs and comment ids are).
