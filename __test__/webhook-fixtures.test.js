@@ -54,6 +54,11 @@ describe.each(fixtures.map((f) => [f.name, f]))('fixture %s', (name, fixture) =>
     result.events.forEach((event, index) => {
       const actual = withoutId(event)
       const want = expected.events[index]
+      if (want.dedupeKey === undefined) {
+        // Keyed by the event id, which the files leave out (see the dedupe keys tests below).
+        expect(actual.dedupeKey).toMatch(ID_RE)
+        delete actual.dedupeKey
+      }
       // Keys present with a value (an `undefined` property counts as absent).
       const actualKeys = Object.keys(actual).filter((k) => actual[k] !== undefined).sort()
       expect({ fixture: name, index, keys: actualKeys }).toEqual({ fixture: name, index, keys: Object.keys(want).sort() })
@@ -215,5 +220,73 @@ describe('ids above 2^53 (big-ids fixture)', () => {
     expect(message.raw.sender.id).toBe(JSON.parse('1234567890123456789'))
     expect(bigintPaths(result)).toEqual([])
     expect(() => JSON.stringify(result)).not.toThrow()
+  })
+})
+
+describe('routes and dedupe keys', () => {
+  const { webhookRoutes, webhookEventTypes } = require('..')
+
+  test('webhookRoutes lists the trigger outputs in order, frozen', () => {
+    expect(webhookRoutes).toEqual(['message', 'postback', 'story_reply', 'story_mention', 'reaction', 'read', 'comment', 'other'])
+    expect(Object.isFrozen(webhookRoutes)).toBe(true)
+    expect(webhookEventTypes).toContain('live_comment')
+  })
+
+  test('every event of every fixture has a route from the list', () => {
+    for (const { raw } of fixtures) {
+      for (const event of deliver(raw).events) expect(webhookRoutes).toContain(event.route)
+    }
+  })
+
+  test('an event keyed by its id keeps its key in another batch and differs from its id', () => {
+    const { raw } = loadFixture('read')
+    const [original] = deliver(raw).events
+    const payload = JSON.parse(raw.toString('utf8'))
+    payload.entry[0].time += 60_000
+    payload.entry[0].messaging.unshift({ sender: { id: '9' }, recipient: { id: '8' }, timestamp: 1, read: { mid: 'x' } })
+    const again = deliver(Buffer.from(JSON.stringify(payload))).events
+    expect(again[1].dedupeKey).toBe(original.dedupeKey)
+    expect(again[0].dedupeKey).not.toBe(original.dedupeKey)
+    expect(original.dedupeKey).not.toBe(original.id)
+  })
+
+  test('the ad comment delivered twice: two ids, one key; bare and wrapped comment: one key', () => {
+    const [plain, withAd] = deliver(loadFixture('comments-ad-twice').raw).events
+    expect(plain.id).not.toBe(withAd.id)
+    expect(plain.dedupeKey).toBe(withAd.dedupeKey)
+    const bare = loadFixture('comments-bare').raw
+    const wrapped = { object: 'instagram', entry: [{ id: '17841400000000001', time: 1732800000, changes: [JSON.parse(bare)] }] }
+    expect(deliver(Buffer.from(JSON.stringify(wrapped))).events[0].dedupeKey).toBe(deliver(bare).events[0].dedupeKey)
+  })
+})
+
+describe('bare {field, value} bodies', () => {
+  test('are checked for size and signature first, like every body', () => {
+    const body = loadFixture('comments-bare').raw
+    const unsigned = verifyWebhookSync({ method: 'POST', headers: {}, body }, { appSecret: APP_SECRET })
+    expect(unsigned).toMatchObject({ kind: 'rejected', status: 401, reason: 'SIGNATURE_MISSING' })
+    const mismatch = verifyWebhookSync(
+      { method: 'POST', headers: { 'x-hub-signature-256': sign256(body, 'another-secret') }, body },
+      { appSecret: APP_SECRET },
+    )
+    expect(mismatch).toMatchObject({ kind: 'rejected', status: 401, reason: 'SIGNATURE_MISMATCH' })
+    const small = verifyWebhookSync(
+      { method: 'POST', headers: { 'x-hub-signature-256': sign256(body) }, body },
+      { appSecret: APP_SECRET, maxBodyBytes: 16 },
+    )
+    expect(small).toMatchObject({ kind: 'rejected', status: 413 })
+  })
+
+  test.each([
+    ['a field that is not a string', { field: 5, value: {} }],
+    ['a value that is not an object', { field: 'comments', value: [1] }],
+    ['no value', { field: 'comments' }],
+    ['no field', { value: { id: '1' } }],
+    ['an object without entry or field', { object: 'instagram' }],
+    ['entry not an array, with a field and no value', { object: 'instagram', entry: {}, field: 'x' }],
+    ['an entry array without object, with field and value beside', { entry: [], field: 'comments', value: {} }],
+  ])('anything else without entry[] stays 400 MALFORMED_PAYLOAD: %s', (_name, body) => {
+    const result = deliver(Buffer.from(JSON.stringify(body)))
+    expect(result).toMatchObject({ kind: 'rejected', status: 400, reason: 'MALFORMED_PAYLOAD' })
   })
 })

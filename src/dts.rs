@@ -33,7 +33,7 @@ use crate::token::{
 };
 use crate::webhook::{
     Attachment, Comment, EventType, OneOrMany, Postback, Reaction, Referral, RejectReason, ReplyTo, RequestInput,
-    SecretsInput, WebhookEvent, WebhookResult,
+    Route, SecretsInput, WebhookEvent, WebhookResult,
 };
 
 const HEADER_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/binding/index-header.d.ts");
@@ -97,12 +97,17 @@ fn header() -> String {
         Some("/** What kind of update a webhook event is. */".into()),
         format!("type WebhookEventType ={};", union(EventType::ALL.iter().map(|t| t.as_str()).collect())),
     );
+    item(
+        Some("/** Where a router sends a webhook event: the n8n trigger's outputs, in order. */".into()),
+        format!("type WebhookRoute ={};", union(Route::ALL.iter().map(|r| r.as_str()).collect())),
+    );
     types!(WebhookEvent, Attachment, ReplyTo, Postback, Reaction, Referral, Comment);
     item(
         None,
         "/** Every `code` an error of this package can carry, frozen. */\nexport declare const errorCodes: readonly ErrorCode[]\n\
          /** Every `reason` of a refused webhook request, frozen. */\nexport declare const rejectReasons: readonly RejectReason[]\n\
-         /** Every `type` a webhook event can have, frozen. */\nexport declare const webhookEventTypes: readonly WebhookEventType[]\n"
+         /** Every `type` a webhook event can have, frozen. */\nexport declare const webhookEventTypes: readonly WebhookEventType[]\n\
+         /** Every `route` of a webhook event, in the order of the trigger's outputs, frozen. */\nexport declare const webhookRoutes: readonly WebhookRoute[]\n"
             .into(),
     );
     out

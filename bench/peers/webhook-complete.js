@@ -791,7 +791,7 @@ function eventId(prefix, item, level) {
 
 // ---------------------------------------------------------------- normalise.rs
 
-const NOT_A_PAYLOAD = 'the body is not a webhook payload: expected a JSON object with a string "object" and an array "entry"'
+const NOT_A_PAYLOAD = 'the body is not a webhook payload: expected a JSON object with a string "object" and an array "entry" (or a string "field" and an object "value")'
 const LISTS = [['messaging', false], ['standby', true], ['changes', false]]
 const HANDOVER = ['pass_thread_control', 'take_thread_control', 'request_thread_control']
 const CHANGE_TYPES = { comments: 'comment', live_comments: 'live_comment', mentions: 'mention', story_insights: 'story_insights' }
@@ -826,6 +826,7 @@ function normaliseParsed({ root, exact }) {
   const object = isObject(root) ? root.object : undefined
   const entries = isObject(root) ? root.entry : undefined
   if (typeof object !== 'string' || !Array.isArray(entries)) {
+    if (!Array.isArray(entries) && isObject(root) && typeof root.field === 'string' && isObject(root.value)) return bareChange(root, exact)
     checkNesting(root, 1)
     return rejected('MALFORMED_PAYLOAD', NOT_A_PAYLOAD)
   }
@@ -834,7 +835,7 @@ function normaliseParsed({ root, exact }) {
   const raw = exact ? plain : (x) => x
   for (const entry of entries) {
     if (!isObject(entry)) {
-      events.push(base(eventId(idPrefix('', 'entry'), entry, 3), '', raw(entry), 0, false))
+      events.push(finished(base(eventId(idPrefix('', 'entry'), entry, 3), '', raw(entry), 0, false)))
       continue
     }
     for (const k of Object.keys(entry)) if (k !== 'messaging' && k !== 'standby' && k !== 'changes') checkNesting(entry[k], 4)
@@ -848,13 +849,68 @@ function normaliseParsed({ root, exact }) {
       const prefix = idPrefix(accountId, list)
       for (const item of items) {
         const id = eventId(prefix, item, level)
-        events.push(list === 'changes'
+        events.push(finished(list === 'changes'
           ? changeEvent(id, accountId, item, raw(item), entryTime)
-          : messagingEvent(id, accountId, item, raw(item), entryTime, standby))
+          : messagingEvent(id, accountId, item, raw(item), entryTime, standby)))
       }
     }
   }
   return { kind: 'events', status: 200, object, events }
+}
+
+/** A bare `{field, value}` body: one change of no entry, its id over `{field, value}` alone. */
+function bareChange(root, exact) {
+  for (const k of Object.keys(root)) if (k !== 'field' && k !== 'value') checkNesting(root[k], 2)
+  const item = { field: root.field, value: root.value }
+  const id = eventId(idPrefix('', 'changes'), item, 1)
+  const ev = changeEvent(id, '', item, exact ? plain(item) : item, undefined)
+  ev.timestamp = epochMs(root.value.time) ?? epochMs(root.value.timestamp) ?? 0
+  const object = typeof root.object === 'string' ? root.object : ''
+  return { kind: 'events', status: 200, object, events: [finished(ev)] }
+}
+
+const OTHER_ROUTES = new Set(['message_echo', 'message_edit', 'message_deleted', 'message_unsupported', 'referral', 'optin', 'handover', 'mention', 'story_insights', 'unknown'])
+const DEDUPE_DOMAIN = Buffer.from('instagram-native/webhook-dedupe/v1\0', 'latin1')
+
+function route(ev) {
+  switch (ev.type) {
+    case 'message':
+      if (ev.attachments && ev.attachments.some((a) => a.type === 'story_mention')) return 'story_mention'
+      if (ev.replyTo && (ev.replyTo.storyId !== undefined || ev.replyTo.storyUrl !== undefined)) return 'story_reply'
+      return ev.quickReplyPayload !== undefined ? 'postback' : 'message'
+    case 'postback':
+    case 'reaction':
+    case 'read':
+      return ev.type
+    case 'comment':
+    case 'live_comment':
+      return 'comment'
+    default:
+      if (!OTHER_ROUTES.has(ev.type)) throw new Error(`no route for ${ev.type}`)
+      return 'other'
+  }
+}
+
+function dedupeKey(ev) {
+  let kind = 'event'
+  let key = ev.id
+  if ((ev.type === 'comment' || ev.type === 'live_comment') && ev.comment) [kind, key] = ['comment', ev.comment.id]
+  else if ((ev.type === 'message' || ev.type === 'message_echo') && ev.messageId !== undefined) [kind, key] = [ev.type, ev.messageId]
+  const h = crypto.createHash('sha256').update(DEDUPE_DOMAIN)
+  for (const part of [kind, key]) {
+    const bytes = Buffer.from(part, 'utf8')
+    const len = Buffer.alloc(8)
+    len.writeBigUInt64LE(BigInt(bytes.length))
+    h.update(len).update(bytes)
+  }
+  return h.digest('hex').slice(0, 32)
+}
+
+/** The fields computed from the others (normalise.rs `finished`): route and dedupe key. */
+function finished(ev) {
+  ev.route = route(ev)
+  ev.dedupeKey = dedupeKey(ev)
+  return ev
 }
 
 function base(id, accountId, raw, timestamp, standby) {

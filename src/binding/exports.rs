@@ -20,7 +20,7 @@ use crate::input::{read, read_opt};
 use crate::messaging::{self, MarkSeenResult, MessagingWindow, SendResult, WindowOptions, WindowRequest};
 use crate::profile::{self, UserProfile};
 use crate::token::{self, CredentialInput, Decision, PolicyInput, PreAuthResult, TokenGrant, TokenPolicy, TokenState};
-use crate::webhook::{self, EventType, RejectReason, RequestInput, SecretsInput, WebhookSecrets};
+use crate::webhook::{self, EventType, RejectReason, RequestInput, Route, SecretsInput, WebhookSecrets};
 
 type Core<T> = std::result::Result<T, CoreError>;
 
@@ -217,14 +217,15 @@ pub fn verify_webhook<'e>(env: &'e Env, request: Unknown, secrets: Unknown) -> R
     }
 }
 
-/// `errorCodes`, `rejectReasons` and `webhookEventTypes`: the core's lists, frozen, for code
+/// `errorCodes`, `rejectReasons`, `webhookEventTypes` and `webhookRoutes`: the core's lists, frozen, for code
 /// that must know every value (the n8n trigger's event filter, a router).
 #[napi(module_exports)]
 pub fn lists(mut exports: Object, env: Env) -> Result<()> {
-    let lists: [(&str, Vec<&str>); 3] = [
+    let lists: [(&str, Vec<&str>); 4] = [
         ("errorCodes", ErrorCode::ALL.iter().map(|c| c.as_str()).collect()),
         ("rejectReasons", RejectReason::ALL.iter().map(|r| r.as_str()).collect()),
         ("webhookEventTypes", EventType::ALL.iter().map(|t| t.as_str()).collect()),
+        ("webhookRoutes", Route::ALL.iter().map(|r| r.as_str()).collect()),
     ];
     for (name, items) in lists {
         let mut array = Object::from_unknown(env.to_js_value(&items)?)?;

@@ -661,6 +661,17 @@ export type WebhookEventType =
   | 'story_insights'
   | 'unknown'
 
+/** Where a router sends a webhook event: the n8n trigger's outputs, in order. */
+export type WebhookRoute =
+  | 'message'
+  | 'postback'
+  | 'story_reply'
+  | 'story_mention'
+  | 'reaction'
+  | 'read'
+  | 'comment'
+  | 'other'
+
 /** One normalised webhook update. */
 export interface WebhookEvent {
   /**
@@ -671,6 +682,14 @@ export interface WebhookEvent {
   id: string
   /** What kind of update this is. */
   type: WebhookEventType
+  /** Where a router sends the event (the n8n trigger's outputs): see [`Route`]. */
+  route: WebhookRoute
+  /**
+   * 32 lowercase hex digits, equal for Meta's redeliveries of one event even when their
+   * bytes differ: comments are keyed by their comment id, messages and echoes by their
+   * `mid`, every other event by its `id`. Deduplicate on this.
+   */
+  dedupeKey: string
   /** `entry[].id`: your own professional account (exact decimal string; `""` if absent). */
   accountId: string
   /**
@@ -791,3 +810,5 @@ export declare const errorCodes: readonly ErrorCode[]
 export declare const rejectReasons: readonly RejectReason[]
 /** Every `type` a webhook event can have, frozen. */
 export declare const webhookEventTypes: readonly WebhookEventType[]
+/** Every `route` of a webhook event, in the order of the trigger's outputs, frozen. */
+export declare const webhookRoutes: readonly WebhookRoute[]

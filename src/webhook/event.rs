@@ -98,6 +98,95 @@ impl Serialize for EventType {
     }
 }
 
+/// Where a router sends an event: the n8n trigger's outputs, in their order. Computed here,
+/// once, from the event's type and fields (docs/API-beyond-dms.md, "Changes to verifyWebhook").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    /// A message that is none of the kinds below.
+    Message,
+    /// A postback (button, ice breaker, menu item) or a message with a quick-reply payload.
+    Postback,
+    /// A message answering a story (`replyTo.storyId` or `replyTo.storyUrl`).
+    StoryReply,
+    /// A message with a `story_mention` attachment.
+    StoryMention,
+    /// A reaction added or removed.
+    Reaction,
+    /// A read receipt.
+    Read,
+    /// A comment or a live comment.
+    Comment,
+    /// Everything else (echoes, edits, deletions, referrals, opt-ins, handovers, mentions, …).
+    Other,
+}
+
+impl Route {
+    /// Every route, in the order of the trigger's outputs.
+    pub const ALL: [Route; 8] = [
+        Route::Message,
+        Route::Postback,
+        Route::StoryReply,
+        Route::StoryMention,
+        Route::Reaction,
+        Route::Read,
+        Route::Comment,
+        Route::Other,
+    ];
+
+    /// The string JavaScript sees as `event.route`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Route::Message => "message",
+            Route::Postback => "postback",
+            Route::StoryReply => "story_reply",
+            Route::StoryMention => "story_mention",
+            Route::Reaction => "reaction",
+            Route::Read => "read",
+            Route::Comment => "comment",
+            Route::Other => "other",
+        }
+    }
+
+    /// The route of `ev`, from the fields normalisation filled in. For a message, the first
+    /// that applies: a story mention, a story reply, a quick-reply payload, a plain message.
+    pub fn of(ev: &WebhookEvent) -> Route {
+        match ev.event_type {
+            EventType::Message => {
+                let attachments = ev.attachments.as_deref().unwrap_or_default();
+                if attachments.iter().any(|a| a.type_ == "story_mention") {
+                    Route::StoryMention
+                } else if ev.reply_to.as_ref().is_some_and(|r| r.story_id.is_some() || r.story_url.is_some()) {
+                    Route::StoryReply
+                } else if ev.quick_reply_payload.is_some() {
+                    Route::Postback
+                } else {
+                    Route::Message
+                }
+            }
+            EventType::Postback => Route::Postback,
+            EventType::Reaction => Route::Reaction,
+            EventType::Read => Route::Read,
+            EventType::Comment | EventType::LiveComment => Route::Comment,
+            EventType::MessageEcho
+            | EventType::MessageDeleted
+            | EventType::MessageUnsupported
+            | EventType::MessageEdit
+            | EventType::Referral
+            | EventType::Optin
+            | EventType::Handover
+            | EventType::Mention
+            | EventType::StoryInsights
+            | EventType::Unknown => Route::Other,
+        }
+    }
+}
+
+impl Serialize for Route {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// One normalised webhook update.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -111,6 +200,13 @@ pub struct WebhookEvent<'a> {
     #[serde(rename = "type")]
     #[cfg_attr(test, ts(type = "WebhookEventType"))]
     pub event_type: EventType,
+    /// Where a router sends the event: the n8n trigger's output for it (`webhookRoutes`).
+    #[cfg_attr(test, ts(type = "WebhookRoute"))]
+    pub route: Route,
+    /// 32 lowercase hex digits, equal for Meta's redeliveries of one event even when their
+    /// bytes differ: comments are keyed by their comment id, messages and echoes by their
+    /// `mid`, every other event by its `id`. Deduplicate on this.
+    pub dedupe_key: String,
     /// `entry[].id`: your own professional account (exact decimal string; `""` if absent).
     pub account_id: Cow<'a, str>,
     /// Epoch milliseconds. Messaging items: their `timestamp` (ms), else the entry's `time`;

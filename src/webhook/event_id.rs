@@ -25,9 +25,37 @@
 
 use sha2::{Digest, Sha256};
 
+use super::event::{EventType, WebhookEvent};
 use super::json::Json;
 
 const DOMAIN: &[u8] = b"instagram-native/webhook-event/v1\0";
+const DEDUPE_DOMAIN: &[u8] = b"instagram-native/webhook-dedupe/v1\0";
+
+/// The `dedupeKey` of an event: the first 16 bytes, as 32 lowercase hex digits, of
+///
+/// ```text
+/// SHA-256( "instagram-native/webhook-dedupe/v1\0" ‖ len64le(kind) ‖ kind ‖ len64le(key) ‖ key )
+/// ```
+///
+/// with (kind, key) = `("comment", comment id)` for a comment or live comment that has one,
+/// `(type, mid)` for a message or an echo that has a `mid`, and `("event", id)` for every
+/// other event. Comments and messages are keyed by their Graph id because Meta delivers some
+/// twice with different bytes (comments on ads come again with `ad_id`), and a comment can
+/// arrive both bare and inside `entry[]`; the `id` (a hash of the bytes) would tell those apart.
+pub(crate) fn dedupe_key(ev: &WebhookEvent) -> String {
+    let (kind, key) = match (ev.event_type, &ev.comment, &ev.message_id) {
+        (EventType::Comment | EventType::LiveComment, Some(comment), _) => ("comment", comment.id.as_ref()),
+        (t @ (EventType::Message | EventType::MessageEcho), _, Some(mid)) => (t.as_str(), mid.as_ref()),
+        _ => ("event", ev.id.as_str()),
+    };
+    let mut h = Sha256::new();
+    h.update(DEDUPE_DOMAIN);
+    for part in [kind, key] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    hex::encode(&h.finalize()[..16])
+}
 
 /// The ids of the items of one list of one entry: the hash of the domain, account id and
 /// list is taken once, and one buffer serves every item's canonical JSON.

@@ -28,7 +28,9 @@ mod surrogates;
 #[cfg(test)]
 mod tests;
 
-pub use event::{Attachment, Comment, EventType, Postback, Reaction, ReactionAction, Referral, ReplyTo, WebhookEvent};
+pub use event::{
+    Attachment, Comment, EventType, Postback, Reaction, ReactionAction, Referral, ReplyTo, Route, WebhookEvent,
+};
 pub use input::{OneOrMany, SecretsInput};
 pub use json::Json;
 pub use normalise::{normalise, Malformed, Payload};

@@ -6,7 +6,10 @@
 //! `unknown` event with `raw` set. Two further cases, decided here since Meta never sends
 //! them: an entry that is not an object becomes one `unknown` event (list `"entry"`,
 //! `accountId` `""`), and a `messaging`/`standby`/`changes` value that is not an array is
-//! taken as a list of that one item (`null` as an empty list).
+//! taken as a list of that one item (`null` as an empty list). A body without `entry[]` that is
+//! a bare change, `{"field": …, "value": {…}}`, is one `changes[]` item of no entry.
+//!
+//! Every event also gets its `route` and `dedupeKey`, computed from its other fields.
 //!
 //! Timestamps (epoch ms): a messaging/standby item's own `timestamp` (ms); when it has none,
 //! its entry's `time` (ms for messaging entries); a `changes[]` item has no time of its own
@@ -17,9 +20,9 @@
 use std::borrow::Cow;
 
 use super::event::{
-    Attachment, Comment, EventType, Postback, Reaction, ReactionAction, Referral, ReplyTo, WebhookEvent,
+    Attachment, Comment, EventType, Postback, Reaction, ReactionAction, Referral, ReplyTo, Route, WebhookEvent,
 };
-use super::event_id::EventIds;
+use super::event_id::{dedupe_key, EventIds};
 use super::json::Json;
 use super::surrogates::mend_lone_surrogates;
 
@@ -50,11 +53,11 @@ pub fn normalise(body: &[u8]) -> Result<Payload<'_>, Malformed> {
         Some(Json::Array(entries)) => Some(entries),
         _ => None,
     };
-    let (Some(object), Some(entries)) = (object, entries) else {
-        return Err(Malformed(
-            "the body is not a webhook payload: expected a JSON object with a string \"object\" and an array \"entry\""
-                .into(),
-        ));
+    let (object, entries) = match (object, entries) {
+        (Some(object), Some(entries)) => (object, entries),
+        // No `entry[]` at all: perhaps a bare change.
+        (object, None) => return bare_change(root, object).ok_or_else(not_a_payload),
+        (None, Some(_)) => return Err(not_a_payload()),
     };
     // Sized once for every item: a 1,000-item body would otherwise grow the vector of
     // ~700-byte events ten times over, copying each event again at every step.
@@ -63,6 +66,31 @@ pub fn normalise(body: &[u8]) -> Result<Payload<'_>, Malformed> {
         normalise_entry(entry, &mut events);
     }
     Ok(Payload { object, events })
+}
+
+fn not_a_payload() -> Malformed {
+    Malformed(
+        "the body is not a webhook payload: expected a JSON object with a string \"object\" and an array \"entry\" (or a string \"field\" and an object \"value\")"
+            .into(),
+    )
+}
+
+/// A bare change body, `{"field": "comments", "value": {…}}` (Meta's sample payloads, some
+/// test tools): one `changes[]` item of no entry. `object` is the body's when it is a string,
+/// else `""`; `accountId` is `""`; the time is the value's `time` or `timestamp`, else 0; the
+/// id is taken over `{field, value}` alone. `None` when the body is not of that shape.
+fn bare_change<'a>(mut root: Json<'a>, object: Option<Cow<'a, str>>) -> Option<Payload<'a>> {
+    if root.get("field").and_then(Json::as_str).is_none() || !root.get("value").is_some_and(Json::is_object) {
+        return None;
+    }
+    let field = root.take("field")?;
+    let value = root.take("value")?;
+    let time = ["time", "timestamp"].iter().find_map(|key| value.get(key).and_then(Json::epoch_ms));
+    let item = Json::Object(vec![(Cow::Borrowed("field"), field), (Cow::Borrowed("value"), value)]);
+    let id = EventIds::new("", "changes").of(&item);
+    let mut event = change_event(id, Cow::Borrowed(""), item, None);
+    event.timestamp = time.unwrap_or(0);
+    Some(Payload { object: object.unwrap_or(Cow::Borrowed("")), events: vec![finished(event)] })
 }
 
 /// The body read as serde_json reads it, after [`mend_lone_surrogates`]: borrowed when
@@ -111,7 +139,7 @@ fn normalise_entry<'a>(entry: Json<'a>, events: &mut Vec<WebhookEvent<'a>>) {
         Json::Object(_) => entry,
         other => {
             let id = EventIds::new("", "entry").of(&other);
-            events.push(base_event(id, Cow::Borrowed(""), None, false, other));
+            events.push(finished(base_event(id, Cow::Borrowed(""), None, false, other)));
             return;
         }
     };
@@ -131,12 +159,19 @@ fn normalise_entry<'a>(entry: Json<'a>, events: &mut Vec<WebhookEvent<'a>>) {
             } else {
                 messaging_event(id, account_id.clone(), item, entry_time, standby)
             };
-            events.push(event);
+            events.push(finished(event));
         }
     }
 }
 
-/// An `unknown` event for `raw` with only the envelope fields set.
+/// `ev` with the fields computed from the others: its route and its deduplication key.
+fn finished(mut ev: WebhookEvent) -> WebhookEvent {
+    ev.route = Route::of(&ev);
+    ev.dedupe_key = dedupe_key(&ev);
+    ev
+}
+
+/// An `unknown` event for `raw` with only the envelope fields set (route and key by [`finished`]).
 fn base_event<'a>(
     id: String,
     account_id: Cow<'a, str>,
@@ -147,6 +182,8 @@ fn base_event<'a>(
     WebhookEvent {
         id,
         event_type: EventType::Unknown,
+        route: Route::Other,
+        dedupe_key: String::new(),
         account_id,
         timestamp: timestamp.unwrap_or(0),
         sender_id: None,

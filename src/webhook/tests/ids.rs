@@ -109,3 +109,77 @@ fn two_different_items_never_share_an_id() {
     assert_eq!(list.len(), 5);
     assert_eq!(distinct.len(), 5, "{list:?}");
 }
+
+fn keys(body: &[u8]) -> Vec<String> {
+    events(body).into_iter().map(|e| e.dedupe_key).collect()
+}
+
+#[test]
+fn dedupe_keys_are_32_lowercase_hex_digits_and_stable_across_redeliveries() {
+    for name in ["batch.json", "handover.json", "junk-items.json", "big-ids.json", "standby.json"] {
+        let body = fixture(name);
+        let first = keys(&body);
+        assert_eq!(first, keys(&body), "{name}");
+        for k in first {
+            assert!(k.len() == 32 && k.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')), "{name}: {k}");
+        }
+    }
+}
+
+#[test]
+fn an_ad_comment_delivered_twice_with_other_bytes_has_two_ids_and_one_key() {
+    let ev = events_owned("comments-ad-twice.json");
+    assert_eq!(ev.len(), 2);
+    assert_ne!(ev[0].0, ev[1].0, "different bytes, different ids");
+    assert_eq!(ev[0].1, ev[1].1, "one comment, one key");
+}
+
+#[test]
+fn a_comment_bare_and_inside_an_entry_shares_its_key() {
+    let bare = fixture("comments-bare.json");
+    let value: Value = serde_json::from_slice(&bare).unwrap();
+    let wrapped =
+        json!({"object":"instagram","entry":[{"id":"17841400000000001","time":1732800000_i64,"changes":[value]}]})
+            .to_string();
+    let (a, b) = (events(&bare), events(wrapped.as_bytes()));
+    assert_ne!(a[0].id, b[0].id, "the entry's account is part of the id");
+    assert_eq!(a[0].dedupe_key, b[0].dedupe_key);
+}
+
+#[test]
+fn a_message_keyed_by_its_mid_is_not_its_echo_and_other_events_follow_their_id() {
+    let mid = "aWdfZAG1faXRlbToxOmtleQ";
+    let body = json!({"object":"instagram","entry":[{"id":"17841400000000001","time":1,"messaging":[
+        {"sender":{"id":"1"},"recipient":{"id":"2"},"timestamp":1,"message":{"mid":mid,"text":"a"}},
+        // The same mid with other text (an edit seen as a new delivery): same message, same key.
+        {"sender":{"id":"1"},"recipient":{"id":"2"},"timestamp":2,"message":{"mid":mid,"text":"b"}},
+        {"sender":{"id":"2"},"recipient":{"id":"1"},"timestamp":3,"message":{"mid":mid,"text":"a","is_echo":true}},
+        {"sender":{"id":"1"},"recipient":{"id":"2"},"timestamp":4,"read":{"mid":mid}},
+        {"sender":{"id":"1"},"recipient":{"id":"2"},"timestamp":5,"read":{"mid":mid}},
+        {"sender":{"id":"1"},"recipient":{"id":"2"},"timestamp":6,"reaction":{"mid":mid,"action":"react"}}
+    ]}]})
+    .to_string();
+    let ev = events(body.as_bytes());
+    let k: Vec<&str> = ev.iter().map(|e| e.dedupe_key.as_str()).collect();
+    assert_eq!(k[0], k[1]);
+    assert_ne!(k[0], k[2], "an echo is not the message");
+    // Reads and reactions are keyed by their id (the bytes): two reads at different times differ.
+    assert_ne!(k[3], k[4]);
+    assert_ne!(ev[3].id, ev[4].id);
+    let distinct: BTreeSet<&str> = [k[0], k[2], k[3], k[4], k[5]].into_iter().collect();
+    assert_eq!(distinct.len(), 5);
+    // Every key is distinct from every event id (a domain of its own).
+    assert!(ev.iter().all(|e| e.id != e.dedupe_key));
+}
+
+#[test]
+fn the_batch_has_as_many_keys_as_distinct_events() {
+    // Every item of the batch is its own event (own mid or comment id, own bytes).
+    let k = keys(&fixture("batch.json"));
+    let distinct: BTreeSet<&String> = k.iter().collect();
+    assert_eq!(distinct.len(), k.len());
+}
+
+fn events_owned(name: &str) -> Vec<(String, String)> {
+    events(&fixture(name)).into_iter().map(|e| (e.id, e.dedupe_key)).collect()
+}
