@@ -150,7 +150,7 @@ describe('activation: self-registration on the app subscriptions edge, the accou
     const http = require('node:http')
     server = http.createServer(async (req, res) => {
       const u = new URL(req.url, 'http://127.0.0.1')
-      const c = webhookContext(trigger, { store: hookStore, method: req.method, query: Object.fromEntries(u.searchParams) })
+      const c = webhookContext(trigger, { store: hookStore, method: req.method, query: Object.fromEntries(u.searchParams), workflowId: 'wf-1' })
       await trigger.webhook.call(c)
       res.writeHead(c.res.statusCode, { 'content-type': 'text/plain' }).end(c.res.body ?? '')
     })

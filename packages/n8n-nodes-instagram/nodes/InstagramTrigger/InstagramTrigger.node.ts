@@ -6,12 +6,13 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { verifyWebhookSync, webhookEventTypes } from 'instagram-native';
-import type { WebhookEvent } from 'instagram-native';
+import { NodeOperationError } from 'n8n-workflow';
+import { verifyWebhookSync, webhookEventTypes, webhookRoutes } from 'instagram-native';
+import type { WebhookEvent, WebhookRoute } from 'instagram-native';
 import { CREDENTIAL_TYPE, metaApp, webhookSecrets } from '../../credentials/InstagramNativeApi.credentials';
 import { toNodeError } from '../Instagram/errors';
 import { appSubscription, derivedVerifyToken, registerApp, subscribeAccount, unregisterApp } from './registration';
+import { DEFAULT_MAX_IDS, DEFAULT_WINDOW_HOURS, firstSeen } from './dedupe';
 
 /** Webhook fields of object instagram an app (and an account) can subscribe to. */
 const SUBSCRIBE_FIELDS = [
@@ -33,18 +34,59 @@ const ECHO = 'message_echo';
 /** The addon's event types a workflow may select (echoes have their own option), sorted. */
 const EVENT_TYPES = webhookEventTypes.filter((t) => t !== ECHO).sort();
 
+/** The output of each route (`webhookRoutes` gives their order). */
+const OUTPUT_NAMES: Record<WebhookRoute, string> = {
+	message: 'Messages',
+	postback: 'Postbacks & Quick Replies',
+	story_reply: 'Story Replies',
+	story_mention: 'Story Mentions',
+	reaction: 'Reactions',
+	read: 'Reads',
+	comment: 'Comments',
+	other: 'Other',
+};
+
+/**
+ * The node's outputs for its parameters, evaluated by n8n in the editor and at run time (so it
+ * is written as a self-contained function, passed as an expression's text): one output, or one
+ * per route.
+ */
+const configuredOutputs = (parameters: { routing?: string }, names: string[]) =>
+	parameters.routing === 'byKind' ? names.map((displayName) => ({ type: 'main', displayName })) : ['main'];
+const OUTPUTS_EXPRESSION: `={{${string}}}` = `={{(${configuredOutputs})($parameter, ${JSON.stringify(webhookRoutes.map((r) => OUTPUT_NAMES[r]))})}}`;
+
+const routingOption = (defaultValue: 'single' | 'byKind', version: number[]) => ({
+	displayName: 'Routing',
+	name: 'routing',
+	type: 'options' as const,
+	options: [
+		{ name: 'One Output', value: 'single', description: 'Every event to one output' },
+		{
+			name: 'By Kind of Event',
+			value: 'byKind',
+			description:
+				'Eight outputs: messages, postbacks and quick replies, story replies, story mentions, reactions, reads, comments (and live comments), other',
+		},
+	],
+	default: defaultValue,
+	displayOptions: { show: { '@version': version } },
+});
+
+const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, Math.floor(Number(n) || min)));
+
 export class InstagramTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Instagram Native Trigger',
 		name: 'instagramTrigger',
 		icon: { light: 'file:instagram.svg', dark: 'file:instagram.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["registration"] === "automatic" ? "registers its webhook" : "webhook set up by hand" }}',
 		description: 'Starts the workflow on Instagram messages and comments (signatures checked on the raw bytes)',
 		defaults: { name: 'Instagram Native Trigger' },
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: OUTPUTS_EXPRESSION,
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
@@ -102,6 +144,35 @@ export class InstagramTrigger implements INodeType {
 				default: false,
 				description:
 					"Whether the messages this account sends (Meta echoes each one as message_echo) start the workflow too. Off by default: a workflow that replies to senderId would answer itself.",
+			},
+			// Version 1 kept its one output; a node placed now sorts events by kind.
+			routingOption('single', [1]),
+			routingOption('byKind', [2]),
+			{
+				displayName: 'Deduplicate',
+				name: 'deduplicate',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether an event Meta delivers again (Meta retries slow answers for up to 36 hours, and sends some comments twice) starts nothing the second time. The keys are kept in the workflow's static data.",
+			},
+			{
+				displayName: 'Deduplication Window (Hours)',
+				name: 'dedupeWindowHours',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 168 },
+				default: DEFAULT_WINDOW_HOURS,
+				description: 'How long an event is remembered',
+				displayOptions: { show: { deduplicate: [true] } },
+			},
+			{
+				displayName: 'Deduplication Max IDs',
+				name: 'dedupeMaxIds',
+				type: 'number',
+				typeOptions: { minValue: 100, maxValue: 50000 },
+				default: DEFAULT_MAX_IDS,
+				description: 'At most this many events are remembered (the oldest are forgotten first; about 30 bytes each)',
+				displayOptions: { show: { deduplicate: [true] } },
 			},
 		],
 	};
@@ -215,13 +286,35 @@ export class InstagramTrigger implements INodeType {
 
 		const wanted = this.getNodeParameter('eventTypes', []) as string[];
 		const echoes = this.getNodeParameter('includeEchoes', false) as boolean;
-		const events = result.events.filter((e: WebhookEvent) =>
+		let events = result.events.filter((e: WebhookEvent) =>
 			e.type === ECHO ? echoes : wanted.length === 0 || wanted.includes(e.type),
 		);
+		if (this.getNodeParameter('deduplicate', true) as boolean) {
+			// Checked and recorded in one synchronous step (no await between), before the execution starts.
+			const bound = {
+				windowSecs: clamp(this.getNodeParameter('dedupeWindowHours', DEFAULT_WINDOW_HOURS) as number, 1, 168) * 3600,
+				maxIds: clamp(this.getNodeParameter('dedupeMaxIds', DEFAULT_MAX_IDS) as number, 100, 50000),
+			};
+			const test = this.getMode() === 'manual'; // a /webhook-test/ delivery: memory only
+			const node = this.getNode();
+			const scope = `${this.getWorkflow().id ?? ''}:${node.id ?? node.name}${test ? ':test' : ''}`;
+			const fresh = firstSeen(
+				scope,
+				events.map((e) => e.dedupeKey),
+				Math.floor(Date.now() / 1000),
+				bound,
+				test ? undefined : this.getWorkflowStaticData('node'),
+			);
+			events = events.filter((_, i) => fresh[i]);
+		}
 		if (events.length === 0) return { noWebhookResponse: true };
+		const items = (list: WebhookEvent[]) => this.helpers.returnJsonArray(list as unknown as IDataObject[]);
+		if (this.getNodeParameter('routing', 'single') !== 'byKind') {
+			return { noWebhookResponse: true, workflowData: [items(events)] };
+		}
 		return {
 			noWebhookResponse: true,
-			workflowData: [this.helpers.returnJsonArray(events as unknown as IDataObject[])],
+			workflowData: webhookRoutes.map((route) => items(events.filter((e) => e.route === route))),
 		};
 	}
 }

@@ -145,16 +145,22 @@ async function testCredential(store) {
 
 const returnJsonArray = (data) => (Array.isArray(data) ? data : [data]).map((json) => ({ json }))
 
-function fakeNode(type) {
-  return { id: 'node-1', name: type.description.displayName, type: `n8n-nodes-instagram.${type.description.name}`, typeVersion: 1, position: [0, 0], parameters: {}, credentials: { instagramNativeApi: { id: '1', name: 'Instagram account' } } }
+function fakeNode(type, typeVersion = 1) {
+  return { id: 'node-1', name: type.description.displayName, type: `n8n-nodes-instagram.${type.description.name}`, typeVersion, position: [0, 0], parameters: {}, credentials: { instagramNativeApi: { id: '1', name: 'Instagram account' } } }
 }
 
-/** getNodeParameter: the item's value, else the property's default, else the fallback. */
-function parameterGetter(nodeType, params) {
+/** True when `prop` is shown for node version `version` (its `@version` display option, if any). */
+function forVersion(prop, version) {
+  const versions = prop.displayOptions && prop.displayOptions.show && prop.displayOptions.show['@version']
+  return !versions || versions.includes(version)
+}
+
+/** getNodeParameter: the item's value, else the property's default (for `version`), else the fallback. */
+function parameterGetter(nodeType, params, version = 1) {
   return (name, itemIndex = 0, fallback) => {
     const p = Array.isArray(params) ? params[itemIndex] : params
     if (p && Object.prototype.hasOwnProperty.call(p, name)) return p[name]
-    const prop = nodeType.description.properties.find((x) => x.name === name)
+    const prop = nodeType.description.properties.find((x) => x.name === name && forVersion(x, version))
     if (prop && !(typeof prop.default === 'string' && prop.default.startsWith('='))) return prop.default
     if (fallback !== undefined) return fallback
     throw new Error(`fake getNodeParameter: no value for "${name}" (item ${itemIndex})`)
@@ -254,7 +260,14 @@ function fakeResponse() {
 }
 
 /** The part of IWebhookFunctions the trigger uses. `rawBody`: the bytes "received". */
-function webhookContext(nodeType, { store, method, query = {}, headers = {}, rawBody, params = {}, workflowId = 'wf-1' }) {
+/**
+ * The part of IWebhookFunctions the trigger uses. `staticData`: the node's workflow static data
+ * (pass the same object to several calls, as n8n keeps it between executions); `mode`: 'trigger'
+ * for the production URL, 'manual' for /webhook-test/. Each context is a workflow of its own
+ * (the trigger remembers the events it saw per workflow and node) unless `workflowId` is given.
+ */
+let webhookContexts = 0
+function webhookContext(nodeType, { store, method, query = {}, headers = {}, rawBody, params = {}, workflowId = `wf-${++webhookContexts}`, typeVersion = 1, staticData = {}, mode = 'trigger' }) {
   const res = fakeResponse()
   let body = {}
   if (rawBody !== undefined) {
@@ -268,9 +281,14 @@ function webhookContext(nodeType, { store, method, query = {}, headers = {}, raw
     getCredentials: async () => store.read(),
     getRequestObject: () => req,
     getResponseObject: () => res,
-    getNodeParameter: parameterGetter(nodeType, params),
-    getNode: () => fakeNode(nodeType),
+    getNodeParameter: parameterGetter(nodeType, params, typeVersion),
+    getNode: () => fakeNode(nodeType, typeVersion),
     getWorkflow: () => ({ id: workflowId, name: 'test', active: true }),
+    getMode: () => mode,
+    getWorkflowStaticData: (type) => {
+      if (type !== 'node') throw new Error(`fake getWorkflowStaticData: unexpected type ${type}`)
+      return staticData
+    },
     helpers: { returnJsonArray },
   }
 }
