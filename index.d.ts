@@ -536,6 +536,87 @@ export interface MarkSeenResult {
 }
 
 /**
+ * The request of `getIceBreakers`, `deleteIceBreakers`, `getPersistentMenu` and
+ * `deletePersistentMenu` (`AccountFields`).
+ */
+export interface MessengerProfileRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** `"me"` (default) or digits: the IG account id (instagram login) or page id (facebook login). */
+  accountId?: string
+}
+
+/** The result of a set or a delete. */
+export interface MessengerProfileResult {
+  /** Always `true`: a change that was not made rejects. */
+  success: true
+}
+
+/** The request of `setIceBreakers`. */
+export interface SetIceBreakersRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** `"me"` (default) or digits: the IG account id (instagram login) or page id (facebook login). */
+  accountId?: string
+  /** The ice breakers of every locale (they replace all there are): exactly one `"default"`. */
+  iceBreakers: Array<IceBreakers>
+}
+
+/** The ice breakers of one locale. */
+export interface IceBreakers {
+  /** `"default"` or `ll_CC` (e.g. `"en_GB"`): who sees these questions. */
+  locale: string
+  /** 1–4 questions. */
+  questions: Array<IceBreakerQuestion>
+}
+
+/**
+ * One ice breaker: a tap sends `question` as the person's message and `payload` in a
+ * `postback` webhook event.
+ */
+export interface IceBreakerQuestion {
+  /** Not empty (Meta documents no maximum length). */
+  question: string
+  /** 1–1000 characters. */
+  payload: string
+}
+
+/** The request of `setPersistentMenu`. */
+export interface SetPersistentMenuRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** `"me"` (default) or digits: the IG account id (instagram login) or page id (facebook login). */
+  accountId?: string
+  /** The menu of every locale (it replaces the whole menu): exactly one `"default"`. */
+  persistentMenu: Array<PersistentMenu>
+}
+
+/** The persistent menu of one locale. */
+export interface PersistentMenu {
+  /** `"default"` or `ll_CC` (e.g. `"en_GB"`): who sees this menu. */
+  locale: string
+  /** 1–20 items. */
+  items: MenuItem[]
+}
+
+/** A persistent-menu item: title 1–30 characters; `url` absolute http(s); `payload` 1–1000 characters. */
+export type MenuItem =
+  | { type: 'web_url'; title: string; url: string }
+  | { type: 'postback'; title: string; payload: string }
+
+/**
  * The request of `messagingWindow`. Times are epoch ms, epoch seconds (below 10^11) or RFC 3339;
  * absent, `null` or `''` is unknown.
  */
@@ -828,6 +909,18 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare function deleteComment(req: DeleteCommentRequest, options?: CallOptions): Promise<DeleteCommentResult>
 
 /**
+ * Removes the ice breakers of every locale: `DELETE /{apiVersion}/{accountId}/messenger_profile`
+ * with `{"fields": ["ice_breakers"]}`. Idempotent: retried like the account calls.
+ */
+export declare function deleteIceBreakers(req: MessengerProfileRequest, options?: CallOptions): Promise<MessengerProfileResult>
+
+/**
+ * Removes the persistent menu of every locale: `DELETE /{apiVersion}/{accountId}/messenger_profile`
+ * with `{"fields": ["persistent_menu"]}`. Idempotent: retried like the account calls.
+ */
+export declare function deletePersistentMenu(req: MessengerProfileRequest, options?: CallOptions): Promise<MessengerProfileResult>
+
+/**
  * Exchanges a short-lived OAuth token for a long-lived one (about 60 days).
  *
  * Instagram login: `GET {instagramUrl}/access_token?grant_type=ig_exchange_token`;
@@ -843,10 +936,22 @@ export declare function exchangeToken(req: ExchangeTokenRequest, options?: CallO
 export declare function getAccount(req: GetAccountRequest, options?: CallOptions): Promise<InstagramAccount[]>
 
 /**
+ * The ice breakers of every locale (`[]` when none are set):
+ * `GET /{apiVersion}/{accountId}/messenger_profile?fields=ice_breakers`.
+ */
+export declare function getIceBreakers(req: MessengerProfileRequest, options?: CallOptions): Promise<IceBreakers[]>
+
+/**
  * The newest messages of a conversation (by `conversationId`, or with the person `userId`),
  * newest first: `GET /{apiVersion}/{conversationId}?fields=messages.limit(n){…}` (1–22 requests).
  */
 export declare function getMessages(req: GetMessagesRequest, options?: CallOptions): Promise<MessageHistory>
+
+/**
+ * The persistent menu of every locale (`[]` when none is set):
+ * `GET /{apiVersion}/{accountId}/messenger_profile?fields=persistent_menu`.
+ */
+export declare function getPersistentMenu(req: MessengerProfileRequest, options?: CallOptions): Promise<PersistentMenu[]>
 
 /**
  * The profile of a person who messaged the account: `GET /{apiVersion}/{userId}?fields=…`.
@@ -911,6 +1016,20 @@ export declare function replyToComment(req: ReplyToCommentRequest, options?: Cal
  * may have been delivered).
  */
 export declare function sendMessage(req: SendRequest, options?: CallOptions): Promise<SendResult>
+
+/**
+ * Sets the ice breakers (up to 4 questions a person can tap to start a conversation) of every
+ * locale, replacing all there are: `POST /{apiVersion}/{accountId}/messenger_profile`. Exactly one
+ * `"default"` locale. Idempotent: retried like the account calls. Not shown on desktop.
+ */
+export declare function setIceBreakers(req: SetIceBreakersRequest, options?: CallOptions): Promise<MessengerProfileResult>
+
+/**
+ * Sets the persistent menu (1–20 postback or web_url items) of every locale, replacing the whole
+ * menu: `POST /{apiVersion}/{accountId}/messenger_profile`. Exactly one `"default"` locale.
+ * Idempotent: retried like the account calls. Not shown on desktop.
+ */
+export declare function setPersistentMenu(req: SetPersistentMenuRequest, options?: CallOptions): Promise<MessengerProfileResult>
 
 /**
  * The decision `preAuthenticate` would carry out, synchronously and without network.

@@ -6,7 +6,10 @@
 // no secret in anything the call returned or threw. Each function's row runs against its own
 // mock, the rows concurrently. The whole matrix is printed as a table at the end.
 
-const { exchangeToken, refreshToken, preAuthenticate, getAccount, sendMessage, listConversations, getMessages, markSeen } = require('..')
+const {
+  exchangeToken, refreshToken, preAuthenticate, getAccount, sendMessage, listConversations, getMessages, markSeen,
+  setIceBreakers, getIceBreakers, deleteIceBreakers, setPersistentMenu, getPersistentMenu, deletePersistentMenu,
+} = require('..')
 const { startMockGraph } = require('../mock')
 const { closedPort } = require('./helpers/send-fixtures')
 
@@ -188,6 +191,21 @@ const FUNCTIONS = [
     call: (s, opts) => markSeen({ accessToken: s.long, userId: RECIPIENT }, opts),
     ok: (r) => r.recipientId === RECIPIENT && Object.keys(r).length === 1,
   },
+  // The Messenger Profile calls (idempotent, like the account calls); the menu's on a page token.
+  ...[
+    ['setIceBreakers', 'instagram', (req, opts) => setIceBreakers({ ...req, iceBreakers: [{ locale: 'default', questions: [{ question: 'Hours?', payload: 'H' }] }] }, opts)],
+    ['getIceBreakers', 'instagram', getIceBreakers],
+    ['deleteIceBreakers', 'instagram', deleteIceBreakers],
+    ['setPersistentMenu (facebook)', 'facebook', (req, opts) => setPersistentMenu({ ...req, persistentMenu: [{ locale: 'default', items: [{ type: 'postback', title: 'Human', payload: 'HUMAN' }] }] }, opts)],
+    ['getPersistentMenu (facebook)', 'facebook', getPersistentMenu],
+    ['deletePersistentMenu (facebook)', 'facebook', deletePersistentMenu],
+  ].map(([name, login, call]) => ({
+    name,
+    path: `/${V}/me/messenger_profile`,
+    setup: (mock) => ({ long: login === 'instagram' ? mock.tokens.issueLongLived({ loginType: 'instagram' }) : mock.tokens.issuePageToken({ pageId: mock.pages[0].id }) }),
+    call: (s, opts) => call({ accessToken: s.long, ...(login === 'facebook' ? { appSecret: APP_SECRET } : {}) }, opts),
+    ok: (r) => (Array.isArray(r) ? r.length === 0 : r.success === true),
+  })),
 ]
 
 /** Every string view of a value: message, stack, own properties (errors), JSON (results). */

@@ -24,7 +24,7 @@ const steps = [
   ['Rust unit tests', 'cargo', ['test', '--lib', '--quiet']],
   ['n8n package: n8n-node lint (self-hosted config)', npm, ['run', 'lint', '--workspace', 'n8n-nodes-instagram']],
   ['Jest suites', bin('jest'), process.argv.slice(2)],
-  ['the mock Graph server\'s self-test (node --test)', process.execPath, ['--test', path.join(root, 'mock', 'selftest.test.js'), path.join(root, 'mock', 'conversations.test.js')]],
+  ['the mock Graph server\'s self-test (node --test)', process.execPath, ['--test', path.join(root, 'mock', 'selftest.test.js'), path.join(root, 'mock', 'conversations.test.js'), path.join(root, 'mock', 'messenger-profile.test.js')]],
   ["n8n package: errors through n8n's own classes, n8n-workflow 1.x and 2.x (node --test)", process.execPath, ['--test', path.join(n8nPackage, 'test', 'realm', 'errors-in-n8n-realm.js')]],
 ]
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::error::Error;
-use crate::graph::{self, auth_request, id_string, numeric_id, Auth, CallOptions, Idempotence};
+use crate::graph::{self, auth_request, id_string, numeric_id, Auth, CallOptions, Idempotence, SuccessAnswer};
 
 auth_request! {
     /// The request of `replyToComment`.
@@ -81,20 +81,6 @@ struct WireId {
     id: String,
 }
 
-#[derive(Deserialize)]
-struct WireSuccess {
-    success: bool,
-}
-
-/// `{"success": true}`, or `GRAPH_ERROR` (no Graph code, not retried) for `false`.
-fn succeeded(answer: WireSuccess) -> Result<(), Error> {
-    if answer.success {
-        Ok(())
-    } else {
-        Err(Error::Unsuccessful { detail: "{\"success\": false}".into() })
-    }
-}
-
 /// `POST {base}/{v}/{commentId}/replies` with `{"message": text}`.
 pub async fn reply_to_comment(req: &ReplyToCommentRequest, opts: &CallOptions) -> Result<CommentReply, Error> {
     let auth = Auth::check(req)?;
@@ -131,7 +117,7 @@ pub async fn hide_comment(req: &HideCommentRequest, opts: &CallOptions) -> Resul
         Some(json!({ "hide": hide }).to_string().into_bytes()),
         Idempotence::Repeatable,
     );
-    succeeded(graph::execute::<WireSuccess>(&request, opts).await?.body)?;
+    graph::execute::<SuccessAnswer>(&request, opts).await?.body.done()?;
     Ok(HideCommentResult { comment_id: comment_id.to_string(), hidden: hide })
 }
 
@@ -140,14 +126,13 @@ pub async fn delete_comment(req: &DeleteCommentRequest, opts: &CallOptions) -> R
     let auth = Auth::check(req)?;
     let comment_id = numeric_id("commentId", &req.comment_id, "comment id")?;
     let request = auth.request(opts, reqwest::Method::DELETE, &[comment_id], &[], None, Idempotence::AtMostOnce);
-    succeeded(graph::execute::<WireSuccess>(&request, opts).await?.body)?;
+    graph::execute::<SuccessAnswer>(&request, opts).await?.body.done()?;
     Ok(DeleteCommentResult { comment_id: comment_id.to_string(), deleted: true })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode;
     use crate::input::from_json;
 
     #[test]
@@ -158,15 +143,6 @@ mod tests {
         let e = from_json::<HideCommentRequest>(serde_json::json!({ "accessToken": "IGAAx", "hide": "yes" }), "req")
             .unwrap_err();
         assert!(e.to_string().starts_with("hide:"), "{e}");
-    }
-
-    #[test]
-    fn false_success_is_a_graph_error_without_a_code() {
-        let e = succeeded(WireSuccess { success: false }).unwrap_err();
-        assert_eq!(e.code(), ErrorCode::GraphError);
-        assert!(!e.retryable());
-        assert!(e.graph().is_none());
-        assert!(succeeded(WireSuccess { success: true }).is_ok());
     }
 
     #[tokio::test]

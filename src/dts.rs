@@ -25,6 +25,10 @@ use crate::messaging::model::{
 };
 use crate::messaging::window::Allowed;
 use crate::messaging::{MarkSeenRequest, MarkSeenResult, MessagingWindow, SendResult, WindowOptions, WindowRequest};
+use crate::messenger_profile::{
+    IceBreakerQuestion, IceBreakers, MessengerProfileRequest, MessengerProfileResult, PersistentMenu,
+    SetIceBreakersRequest, SetPersistentMenuRequest,
+};
 use crate::profile::{UserProfile, UserProfileRequest};
 use crate::time::TimeInput;
 use crate::token::{
@@ -87,6 +91,15 @@ fn header() -> String {
     types!(ListConversationsRequest, Participant, Conversation, ConversationPage);
     types!(GetMessagesRequest, Direction, AttachmentKind, ConversationAttachment, ConversationMessage, MessageHistory);
     types!(MarkSeenRequest, MarkSeenResult);
+    types!(MessengerProfileRequest, MessengerProfileResult, SetIceBreakersRequest, IceBreakers, IceBreakerQuestion);
+    types!(SetPersistentMenuRequest, PersistentMenu);
+    item(
+        Some(
+            "/** A persistent-menu item: title 1–30 characters; `url` absolute http(s); `payload` 1–1000 characters. */"
+                .into(),
+        ),
+        format!("type MenuItem ={BUTTON_TS};"),
+    );
     types!(WindowRequest, WindowOptions, Allowed, MessagingWindow);
     types!(RequestInput, SecretsInput, OneOrMany, WebhookResult);
     item(

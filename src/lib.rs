@@ -12,6 +12,7 @@
 //! - [`comments`]: public replies to comments, hiding and deleting them;
 //! - [`conversations`]: the inbox and a conversation's newest messages;
 //! - [`profile`]: the profile of a person who wrote to the account;
+//! - [`messenger_profile`]: the account's ice breakers and persistent menu;
 //! - [`messaging`]: outgoing messages: model, validation, wire JSON, send; the messaging window;
 //! - [`webhook`]: signature checks and event normalisation.
 //!
@@ -24,6 +25,7 @@ pub mod error;
 pub mod graph;
 pub mod input;
 pub mod messaging;
+pub mod messenger_profile;
 pub mod profile;
 pub mod runtime;
 pub mod secret;

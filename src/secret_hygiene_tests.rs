@@ -114,6 +114,19 @@ fn conversation_requests() {
 }
 
 #[test]
+fn messenger_profile_requests() {
+    let auth = serde_json::json!({ "accessToken": TOKEN, "appSecret": APP_SECRET, "accountId": "me",
+        "iceBreakers": [{ "locale": "default", "questions": [{ "question": "q", "payload": "p" }] }],
+        "persistentMenu": [{ "locale": "default", "items": [{ "type": "postback", "title": "t", "payload": "p" }] }] });
+    let get: crate::messenger_profile::MessengerProfileRequest = from_json(auth.clone(), "request").unwrap();
+    assert_redacted("MessengerProfileRequest", &get);
+    let ice: crate::messenger_profile::SetIceBreakersRequest = from_json(auth.clone(), "request").unwrap();
+    assert_redacted("SetIceBreakersRequest", &ice);
+    let menu: crate::messenger_profile::SetPersistentMenuRequest = from_json(auth, "request").unwrap();
+    assert_redacted("SetPersistentMenuRequest", &menu);
+}
+
+#[test]
 fn webhook_types() {
     let secrets = WebhookSecrets {
         verify_token: Some(Secret::new(VERIFY_TOKEN)),

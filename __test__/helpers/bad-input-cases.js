@@ -94,6 +94,12 @@ const fns = {
   tokenStatus: (a, o) => ig.tokenStatus(a, o),
   getAccount: (a, o = NET) => ig.getAccount(a, o),
   sendMessage: (a, o = NET) => ig.sendMessage(a, o),
+  setIceBreakers: (a, o = NET) => ig.setIceBreakers(a, o),
+  getIceBreakers: (a, o = NET) => ig.getIceBreakers(a, o),
+  deleteIceBreakers: (a, o = NET) => ig.deleteIceBreakers(a, o),
+  setPersistentMenu: (a, o = NET) => ig.setPersistentMenu(a, o),
+  getPersistentMenu: (a, o = NET) => ig.getPersistentMenu(a, o),
+  deletePersistentMenu: (a, o = NET) => ig.deletePersistentMenu(a, o),
 }
 for (const [fname, fn] of Object.entries(fns)) {
   for (const [what, v] of notObjects) add(`${fname}: ${what}`, () => fn(v), 'INVALID_ARGUMENT')
@@ -166,6 +172,15 @@ add('sendMessage: 1e6 quick replies', () => send({ message: { text: 'x', quickRe
 add('sendMessage: a sparse 4e9-long images array', () => { const a = []; a.length = 4e9; return send({ message: { images: a } }) }, 'INVALID_ARGUMENT')
 add('sendMessage: polluting keys in message', () => send({ message: JSON.parse('{"text":"x","__proto__":{"attachment":{"type":"image"}}}') }), 'any')
 add('sendMessage: accountId a path', () => send({ accountId: '../../oauth/access_token', message: { text: 'x' } }), 'any')
+
+// Messenger Profile specifics.
+const ice = (iceBreakers) => fns.setIceBreakers({ accessToken: 'IGAAice', iceBreakers })
+add('setIceBreakers: 1e6 locales', () => ice(new Array(1e6).fill({ locale: 'default', questions: [{ question: 'q', payload: 'p' }] })), 'INVALID_ARGUMENT')
+add('setIceBreakers: a sparse 4e9-long questions array', () => { const a = []; a.length = 4e9; return ice([{ locale: 'default', questions: a }]) }, 'INVALID_ARGUMENT')
+add('setIceBreakers: a 10 MB payload', () => ice([{ locale: 'default', questions: [{ question: 'q', payload: HUGE }] }]), 'INVALID_ARGUMENT')
+add('setIceBreakers: a lone surrogate locale', () => ice([{ locale: '\uD800', questions: [{ question: 'q', payload: 'p' }] }]), 'INVALID_ARGUMENT')
+add('setPersistentMenu: items a string', () => fns.setPersistentMenu({ accessToken: 'IGAAmenu', persistentMenu: [{ locale: 'default', items: 'Shop' }] }), 'INVALID_ARGUMENT')
+add('setPersistentMenu: a 2^40-path DAG', () => fns.setPersistentMenu({ accessToken: 'IGAAmenu', persistentMenu: dagBomb() }), 'INVALID_ARGUMENT')
 
 // Webhooks.
 const signed = (body, extra = {}) => ({ method: 'POST', headers: { 'x-hub-signature-256': sign(body) }, body, ...extra })

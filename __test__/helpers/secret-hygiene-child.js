@@ -65,6 +65,8 @@ async function main() {
     getAccountFacebook: ['/v24.0/me/accounts', ['fbToken'], () => ig.getAccount({ accessToken: S.fbToken }, opts)],
     sendMessage: ['/v24.0/me/messages', ['longToken'], () => ig.sendMessage({ accessToken: S.longToken, recipient: { id: '1254477777772919' }, message: { text: 'hi' } }, opts)],
     sendMessageFacebook: [/\/messages$/, ['fbToken', 'appSecret'], () => ig.sendMessage({ accessToken: S.fbToken, appSecret: S.appSecret, accountId: '9100000000000001', recipient: { id: '1254477777772919' }, message: { text: 'hi' } }, opts)],
+    setIceBreakers: ['/v24.0/me/messenger_profile', ['longToken'], () => ig.setIceBreakers({ accessToken: S.longToken, iceBreakers: [{ locale: 'default', questions: [{ question: 'q', payload: 'p' }] }] }, opts)],
+    getPersistentMenuFacebook: [/\/messenger_profile$/, ['fbToken', 'appSecret'], () => ig.getPersistentMenu({ accessToken: S.fbToken, appSecret: S.appSecret, accountId: '9100000000000001' }, opts)],
   }
   const faultsFor = (echo) => ({
     success: null,

@@ -4,6 +4,7 @@ import {
   exchangeToken, refreshToken, preAuthenticate, tokenStatus, getAccount, sendMessage, verifyWebhook, verifyWebhookSync,
   replyToComment, hideComment, deleteComment, getUserProfile, messagingWindow,
   listConversations, getMessages, markSeen,
+  setIceBreakers, getIceBreakers, deleteIceBreakers, setPersistentMenu, getPersistentMenu, deletePersistentMenu,
 } from '../..'
 import type {
   TokenGrant, CredentialState, PreAuthResult, PreAuthAction, TokenStatus, InstagramAccount, SendRequest, SendResult,
@@ -14,6 +15,8 @@ import type {
   MessagingWindowOptions,
   ListConversationsRequest, ConversationPage, Conversation, Participant, GetMessagesRequest, MessageHistory,
   ConversationMessage, ConversationAttachment, ConversationAttachmentType, MessageDirection, MarkSeenRequest, MarkSeenResult,
+  IceBreakers, IceBreakerQuestion, MenuItem, PersistentMenu, SetIceBreakersRequest, SetPersistentMenuRequest,
+  MessengerProfileRequest, MessengerProfileResult,
 } from '../..'
 
 const options: CallOptions = { instagramUrl: 'http://127.0.0.1:1', facebookUrl: 'https://graph.facebook.com', apiVersion: 'v24.0', timeoutMs: 1, maxRetries: 0, now: 0 }
@@ -187,4 +190,32 @@ function errors(e: InstagramError): void {
   void [code, rest]
 }
 
-void [tokens, accounts, sending, webhooks, beyondDms, conversationContext, errors]
+void [tokens, accounts, sending, webhooks, beyondDms, conversationContext, greetingAndMenu, errors]
+
+// docs/API-beyond-dms.md: greeting and menu.
+async function greetingAndMenu(): Promise<void> {
+  const account: MessengerProfileRequest = { accessToken: 'a', accountId: 'me', loginType: 'facebook', appSecret: 's' }
+  const q: IceBreakerQuestion = { question: 'Hours?', payload: 'HOURS' }
+  const ice: IceBreakers[] = [{ locale: 'default', questions: [q] }]
+  const setIce: SetIceBreakersRequest = { ...account, iceBreakers: ice }
+  const done: MessengerProfileResult = await setIceBreakers(setIce, options)
+  const success: true = done.success
+  const got: IceBreakers[] = await getIceBreakers(account, options)
+  const deleted: { success: true } = await deleteIceBreakers({ accessToken: 'a' })
+  const items: MenuItem[] = [{ type: 'postback', title: 'Human', payload: 'HUMAN' }, { type: 'web_url', title: 'Shop', url: 'https://example.com' }]
+  const menu: PersistentMenu[] = [{ locale: 'default', items }]
+  const setMenu: SetPersistentMenuRequest = { accessToken: 'a', persistentMenu: menu }
+  await setPersistentMenu(setMenu, options)
+  const back: PersistentMenu[] = await getPersistentMenu(account)
+  const first: MenuItem | undefined = back[0]?.items[0]
+  const title: string | undefined = first?.title
+  await deletePersistentMenu(account, options)
+  void [success, got, deleted, title]
+  // @ts-expect-error iceBreakers is required
+  void setIceBreakers({ accessToken: 'a' })
+  // @ts-expect-error a postback item needs its payload
+  const noPayload: MenuItem = { type: 'postback', title: 'x' }
+  // @ts-expect-error questions is required
+  const noQuestions: IceBreakers = { locale: 'default' }
+  void [noPayload, noQuestions]
+}

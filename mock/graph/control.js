@@ -16,6 +16,8 @@
 //   POST   /__mock/conversations  { userId, username?, id?, updatedAt? } → { id } (routes/conversation-store.js);  DELETE: empties the inbox
 //   POST   /__mock/conversations/messages  { conversationId, from?, text?, createdAt?, id?, attachments?, shares?, story? } → { id }
 //   POST   /__mock/conversations/seed      restores the seeded inbox
+//   POST   /__mock/messenger-profile  { id, ice_breakers?, persistent_menu? } (routes/messenger-profile.js);  DELETE: forgets every account
+//   GET    /__mock/messenger-profile?id=  { ice_breakers?, persistent_menu? } of that account
 //   POST   /__mock/refresh-model  { model: 'new'|'new-revoke'|'same' } → { refreshModel } (see tokens.js)
 // A bad request answers 400 { error }, an unknown route 404 { error }.
 
@@ -75,6 +77,9 @@ function controlAnswer(mock, e, res) {
         return ok({ id: mock.conversations.addMessage(conversationId, message) })
       }
       case 'POST /__mock/conversations/seed': mock.conversations.seed(); return ok({ ok: true })
+      case 'POST /__mock/messenger-profile': mock.messengerProfile.set(b.id, withoutId(b)); return ok({ ok: true })
+      case 'GET /__mock/messenger-profile': return ok(mock.messengerProfile.get(e.query.id) ?? {})
+      case 'DELETE /__mock/messenger-profile': mock.messengerProfile.clear(); return ok({ ok: true })
       case 'POST /__mock/refresh-model': mock.setRefreshModel(b.model); return ok({ refreshModel: mock.refreshModel })
       default: return ok({ error: `unknown control route ${route}` }, 404)
     }

@@ -17,6 +17,7 @@ const { createRecipients } = require('./routes/messages')
 const { createComments } = require('./routes/comments')
 const { createProfiles } = require('./routes/profiles')
 const { createConversations } = require('./routes/conversation-store')
+const { createMessengerProfiles } = require('./routes/messenger-profile')
 const { handle } = require('./routes')
 const { createFaultQueue, applyFault, runAnswer } = require('./faults')
 const { controlAnswer } = require('./control')
@@ -36,6 +37,7 @@ async function startMockGraph(options = {}) {
   const recipients = createRecipients()
   const comments = createComments()
   const profiles = createProfiles()
+  const messengerProfile = createMessengerProfiles()
   const faults = createFaultQueue()
   const answers = []
   const requests = []
@@ -66,6 +68,7 @@ async function startMockGraph(options = {}) {
     recipients,
     comments,
     profiles,
+    messengerProfile,
     conversations: null, // below: it needs the account
     sent,
     pageTokens: new Map(), // page id → page token
@@ -151,6 +154,8 @@ async function startMockGraph(options = {}) {
     comments: comments.api,
     /** People who gave consent to their profile (routes/profiles.js). */
     profiles: profiles.api,
+    /** Ice breakers and persistent menus, per account (routes/messenger-profile.js). */
+    messengerProfile: messengerProfile.api,
     /** The inbox: conversations and their messages (routes/conversation-store.js). */
     conversations: m.conversations.api,
     usage: usage.api,

@@ -12,7 +12,7 @@ const path = require('node:path')
 const crypto = require('node:crypto')
 const assert = require('node:assert/strict')
 const h = require('./harness')
-const { DAY, APP_ID, ACCOUNT, USER, check, waitFor, freePort, delivery } = h
+const { DAY, APP_ID, ACCOUNT, USER, check, waitFor, freePort, delivery, batch } = h
 
 const { release, packageDir, work, userFolder, appSecret: APP_SECRET, startMockGraph } = h.driverArgs()
 const n8nVersion = release.version
@@ -135,19 +135,73 @@ async function main() {
       assert.equal((await executions()).length, before)
     })
 
-    await check('restart: the token is kept (no new exchange)', async () => {
+    /** POSTs a signed delivery; asserts the 200. */
+    const post = async (body) => {
+      const r = await fetch(webhookUrl, { signal: AbortSignal.timeout(30000), method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) }, body })
+      assert.equal(r.status, 200)
+    }
+    /** The replies sent so far to the messages `mids` (by their echo text). */
+    const repliesTo = (...texts) => mock.sent.filter((x) => x.body.message && texts.map((t) => `You said: ${t}`).includes(x.body.message.text)).length
+    /** Waits for `n` more finished executions than `before`; returns the new ones. */
+    const newExecutions = async (before, n) =>
+      waitFor(`${n} new finished execution(s)`, async () => {
+        const list = (await executions()).slice(before)
+        return list.length >= n && list.every((e) => e.finished !== null && e.status !== 'running' && e.status !== 'new') && list
+      })
+
+    await check("deduplication: Meta's redelivery of a batch starts nothing; a batch keeps its unseen events", async () => {
+      const before = (await executions()).length
+      const first = batch([{ mid: 'm-10', text: 'ten' }, { mid: 'm-11', text: 'eleven' }])
+      await post(first)
+      await newExecutions(before, 1)
+      assert.equal(repliesTo('ten', 'eleven'), 2)
+      await post(first) // the same bytes again
+      // Meta's retry in another batch (other entry time, so other bytes) beside a new message
+      await post(batch([{ mid: 'm-11', text: 'eleven' }, { mid: 'm-12', text: 'twelve' }]))
+      await waitFor('the reply to the new message', () => repliesTo('twelve') === 1)
+      await newExecutions(before, 2)
+      assert.equal((await executions()).length, before + 2, 'executions: the batch, then only the new message')
+      assert.equal(repliesTo('ten', 'eleven'), 2, 'm-10 and m-11 answered once each')
+      return '3 deliveries (one redelivered as is, one rebatched), 2 executions, each message answered once'
+    })
+
+    await check('a comment: the Comments output runs a private reply, then a public reply; its ad-style redelivery starts nothing', async () => {
+      const before = (await executions()).length
+      const sentBefore = mock.sent.length
+      const COMMENT = '17865799348089090'
+      await post(batch([{ comment: COMMENT }]))
+      const [run] = await newExecutions(before, 1)
+      assert.equal(run.status, 'success', `the comment execution: ${run.status}`)
+      await waitFor('the public reply', () => mock.comments.replies.length >= 1)
+      const privateReplies = mock.sent.slice(sentBefore).filter((x) => x.body.recipient && x.body.recipient.comment_id === COMMENT)
+      assert.equal(privateReplies.length, 1)
+      assert.deepEqual(mock.comments.replies.map((r) => [r.commentId, r.text]), [[COMMENT, 'Sent you a DM!']])
+      // the same comment again, now carrying ad_id (other bytes), then a fence message
+      await post(batch([{ comment: COMMENT, adId: '120210000000000009' }]))
+      await post(batch([{ mid: 'm-13', text: 'thirteen' }]))
+      await waitFor('the reply to the fence message', () => repliesTo('thirteen') === 1)
+      await newExecutions(before, 2)
+      assert.equal((await executions()).length, before + 2)
+      assert.equal(mock.comments.replies.length, 1, 'one public reply')
+      assert.equal(mock.sent.filter((x) => x.body.recipient && x.body.recipient.comment_id === COMMENT).length, 1, 'one private reply')
+      return 'private reply (recipient.comment_id) and public reply sent once; the redelivery with ad_id ran nothing'
+    })
+
+    await check('restart: the token is kept (no new exchange), and the deduplication keys too', async () => {
       await stopN8n()
       const exchanges = mock.requestsTo('/access_token').length
       const up = await startN8n(port)
       const hook = await webhookRegistered()
-      const body = delivery('m-3', { text: 'after restart' })
-      const r = await fetch(webhookUrl, { signal: AbortSignal.timeout(30000), method: 'POST', headers: { 'x-hub-signature-256': sign(body) }, body })
-      assert.equal(r.status, 200)
-      await waitFor('the reply after the restart', () => mock.sent.length >= 3)
+      // m-10 again (seen before the restart: the keys were kept in the static data) beside a new one
+      const sentBefore = mock.sent.length
+      await post(batch([{ mid: 'm-10', text: 'ten' }, { mid: 'm-3', text: 'after restart' }]))
+      await waitFor('the reply after the restart', () => repliesTo('after restart') === 1)
+      assert.equal(mock.sent.length, sentBefore + 1, 'only the new message is answered')
+      assert.equal(repliesTo('ten'), 1, 'm-10 was not answered again after the restart')
       assert.equal(mock.requestsTo('/access_token').length, exchanges)
       const last = mock.requests.filter((e) => e.path.endsWith('/messages')).at(-1)
       assert.equal(last.headers.authorization, `Bearer ${exchangedToken}`)
-      return `n8n ready in ${up} s, webhook ${hook} s later; same long-lived token, no exchange`
+      return `n8n ready in ${up} s, webhook ${hook} s later; same long-lived token, no exchange; a message seen before the restart not run again`
     })
 
     await check(`revoked token: Meta's 400/190 ${major >= 2 ? 're-runs the hook once (preAuthenticationRetryStatusCode), then ' : ''}fails with TOKEN_INVALID`, async () => {

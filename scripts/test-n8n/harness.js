@@ -180,11 +180,29 @@ const sign = (secret, body) => 'sha256=' + crypto.createHmac('sha256', secret).u
 
 /** One Meta delivery of a message (or of the account's own echo), as raw bytes. */
 function delivery(mid, { echo = false, text = 'hello' } = {}) {
-  const sender = echo ? ACCOUNT : USER
-  const recipient = echo ? USER : ACCOUNT
-  return Buffer.from(
-    `{"object":"instagram","entry":[{"id":"${ACCOUNT}","time":${Date.now()},"messaging":[{"sender":{"id":"${sender}"},"recipient":{"id":"${recipient}"},"timestamp":${Date.now()},"message":{"mid":"${mid}","text":"${text}"${echo ? ',"is_echo":true' : ''}}}]}]}`,
-  )
+  return batch([{ mid, echo, text }])
+}
+
+/**
+ * One Meta delivery of several messages (`{ mid, text?, echo? }`) and comments (`{ comment: id,
+ * text?, adId? }`: a comment on an ad carries `ad_id`), as raw bytes. The entry time is now, so a
+ * redelivery of the same items has other bytes.
+ */
+function batch(items) {
+  const message = ({ mid, echo = false, text = 'hello' }) => ({
+    sender: { id: echo ? ACCOUNT : USER },
+    recipient: { id: echo ? USER : ACCOUNT },
+    timestamp: 1764000000000,
+    message: { mid, text, ...(echo ? { is_echo: true } : {}) },
+  })
+  const change = ({ comment, text = 'Price?', adId }) => ({
+    field: 'comments',
+    value: { id: comment, text, from: { id: USER, username: 'a_customer' }, media: { id: '17887498072083520', media_product_type: adId ? 'AD' : 'FEED' }, ...(adId ? { ad_id: adId } : {}) },
+  })
+  const messaging = items.filter((i) => !i.comment).map(message)
+  const changes = items.filter((i) => i.comment).map(change)
+  const entry = { id: ACCOUNT, time: Date.now(), ...(messaging.length ? { messaging } : {}), ...(changes.length ? { changes } : {}) }
+  return Buffer.from(JSON.stringify({ object: 'instagram', entry: [entry] }))
 }
 
 /** POSTs a delivery signed with `secret` (or with `signature` as given); resolves to the status. */
@@ -197,20 +215,29 @@ async function deliver(url, secret, body, { signature, timeoutMs = 30000 } = {})
 /** The credential as `n8n import:credentials` reads it. */
 const credentialFile = (data) => [{ id: CREDENTIAL_ID, name: 'Instagram (mock)', type: 'instagramNativeApi', data }]
 
-/** The Trigger → Reply workflow (with an "Account" node, continue-on-fail, when `account`). */
+/**
+ * The Trigger → Reply workflow (with an "Account" node, continue-on-fail, when `account`). The
+ * trigger is node version 2 with its defaults: outputs by kind, deduplication on. Messages go to
+ * Reply; comments (output 7) to a private reply, then a public reply under the comment.
+ */
 function echoWorkflow({ account = true } = {}) {
   const cred = { instagramNativeApi: { id: CREDENTIAL_ID, name: 'Instagram (mock)' } }
-  const trigger = { id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'Instagram Trigger', type: 'n8n-nodes-instagram.instagramTrigger', typeVersion: 1, position: [0, 0], webhookId: WEBHOOK_ID, parameters: { registration: 'automatic' }, credentials: cred }
+  const trigger = { id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'Instagram Trigger', type: 'n8n-nodes-instagram.instagramTrigger', typeVersion: 2, position: [0, 0], webhookId: WEBHOOK_ID, parameters: { registration: 'automatic' }, credentials: cred }
   // runs first (v1 order: top to bottom); its failures become items ("Continue On Fail")
   const accountNode = { id: 'a1b2c3d4-0000-4000-8000-000000000003', name: 'Account', type: 'n8n-nodes-instagram.instagram', typeVersion: 1, position: [300, -200], onError: 'continueRegularOutput', parameters: { resource: 'account', operation: 'get' }, credentials: cred }
   const reply = { id: 'a1b2c3d4-0000-4000-8000-000000000002', name: 'Reply', type: 'n8n-nodes-instagram.instagram', typeVersion: 1, position: [300, 0], parameters: { resource: 'message', operation: 'sendText', recipientId: '={{ $json.senderId }}', text: '=You said: {{ $json.text }}' }, credentials: cred }
-  const next = (account ? [accountNode, reply] : [reply]).map((n) => ({ node: n.name, type: 'main', index: 0 }))
+  const privateReply = { id: 'a1b2c3d4-0000-4000-8000-000000000004', name: 'Private Reply', type: 'n8n-nodes-instagram.instagram', typeVersion: 1, position: [300, 200], parameters: { resource: 'comment', operation: 'privateReply', commentId: '={{ $json.comment.id }}', text: 'Thanks! Details in your DMs.' }, credentials: cred }
+  const publicReply = { id: 'a1b2c3d4-0000-4000-8000-000000000005', name: 'Public Reply', type: 'n8n-nodes-instagram.instagram', typeVersion: 1, position: [600, 200], parameters: { resource: 'comment', operation: 'reply', commentId: "={{ $('Instagram Trigger').item.json.comment.id }}", text: 'Sent you a DM!' }, credentials: cred }
+  const to = (...nodes) => nodes.map((n) => ({ node: n.name, type: 'main', index: 0 }))
+  const outputs = Array.from({ length: 8 }, () => [])
+  outputs[0] = account ? to(accountNode, reply) : to(reply) // Messages
+  outputs[6] = to(privateReply) // Comments
   return {
     id: WORKFLOW_ID,
     name: 'Instagram echo test',
     active: false,
-    nodes: account ? [trigger, accountNode, reply] : [trigger, reply],
-    connections: { 'Instagram Trigger': { main: [next] } },
+    nodes: account ? [trigger, accountNode, reply, privateReply, publicReply] : [trigger, reply, privateReply, publicReply],
+    connections: { 'Instagram Trigger': { main: outputs }, 'Private Reply': { main: [to(publicReply)] } },
     settings: { executionOrder: 'v1', saveDataErrorExecution: 'all', saveDataSuccessExecution: 'all' },
   }
 }
@@ -282,6 +309,7 @@ module.exports = {
   deliver,
   credentialFile,
   echoWorkflow,
+  batch,
   importAndPublish,
   webhookUrlOf,
   webhookRegistered,

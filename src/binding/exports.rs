@@ -18,6 +18,7 @@ use crate::error::{Error as CoreError, ErrorCode};
 use crate::graph::{CallOptions, CallOptionsInput};
 use crate::input::{read, read_opt};
 use crate::messaging::{self, MarkSeenResult, MessagingWindow, SendResult, WindowOptions, WindowRequest};
+use crate::messenger_profile::{self, IceBreakers, MessengerProfileResult, PersistentMenu};
 use crate::profile::{self, UserProfile};
 use crate::token::{self, CredentialInput, Decision, PolicyInput, PreAuthResult, TokenGrant, TokenPolicy, TokenState};
 use crate::webhook::{self, EventType, RejectReason, RequestInput, Route, SecretsInput, WebhookSecrets};
@@ -115,6 +116,32 @@ networked! {
     #[doc = " Marks the person's messages as seen: exactly `sendMessage` with `recipient: { id: userId }`"]
     #[doc = " and `senderAction: 'mark_seen'` (a write: not retried after a timeout or a bare 5xx)."]
     mark_seen: "req: MarkSeenRequest, options?: CallOptions" -> "Promise<MarkSeenResult>", MarkSeenResult = messaging::mark_seen;
+
+    #[doc = " Sets the ice breakers (up to 4 questions a person can tap to start a conversation) of every"]
+    #[doc = " locale, replacing all there are: `POST /{apiVersion}/{accountId}/messenger_profile`. Exactly one"]
+    #[doc = " `\"default\"` locale. Idempotent: retried like the account calls. Not shown on desktop."]
+    set_ice_breakers: "req: SetIceBreakersRequest, options?: CallOptions" -> "Promise<MessengerProfileResult>", MessengerProfileResult = messenger_profile::set_ice_breakers;
+
+    #[doc = " The ice breakers of every locale (`[]` when none are set):"]
+    #[doc = " `GET /{apiVersion}/{accountId}/messenger_profile?fields=ice_breakers`."]
+    get_ice_breakers: "req: MessengerProfileRequest, options?: CallOptions" -> "Promise<IceBreakers[]>", Vec<IceBreakers> = messenger_profile::get_ice_breakers;
+
+    #[doc = " Removes the ice breakers of every locale: `DELETE /{apiVersion}/{accountId}/messenger_profile`"]
+    #[doc = " with `{\"fields\": [\"ice_breakers\"]}`. Idempotent: retried like the account calls."]
+    delete_ice_breakers: "req: MessengerProfileRequest, options?: CallOptions" -> "Promise<MessengerProfileResult>", MessengerProfileResult = messenger_profile::delete_ice_breakers;
+
+    #[doc = " Sets the persistent menu (1–20 postback or web_url items) of every locale, replacing the whole"]
+    #[doc = " menu: `POST /{apiVersion}/{accountId}/messenger_profile`. Exactly one `\"default\"` locale."]
+    #[doc = " Idempotent: retried like the account calls. Not shown on desktop."]
+    set_persistent_menu: "req: SetPersistentMenuRequest, options?: CallOptions" -> "Promise<MessengerProfileResult>", MessengerProfileResult = messenger_profile::set_persistent_menu;
+
+    #[doc = " The persistent menu of every locale (`[]` when none is set):"]
+    #[doc = " `GET /{apiVersion}/{accountId}/messenger_profile?fields=persistent_menu`."]
+    get_persistent_menu: "req: MessengerProfileRequest, options?: CallOptions" -> "Promise<PersistentMenu[]>", Vec<PersistentMenu> = messenger_profile::get_persistent_menu;
+
+    #[doc = " Removes the persistent menu of every locale: `DELETE /{apiVersion}/{accountId}/messenger_profile`"]
+    #[doc = " with `{\"fields\": [\"persistent_menu\"]}`. Idempotent: retried like the account calls."]
+    delete_persistent_menu: "req: MessengerProfileRequest, options?: CallOptions" -> "Promise<MessengerProfileResult>", MessengerProfileResult = messenger_profile::delete_persistent_menu;
 }
 
 /// The checked credential, policy and call options of the token hooks.

@@ -536,6 +536,87 @@ export interface MarkSeenResult {
 }
 
 /**
+ * The request of `getIceBreakers`, `deleteIceBreakers`, `getPersistentMenu` and
+ * `deletePersistentMenu` (`AccountFields`).
+ */
+export interface MessengerProfileRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** `"me"` (default) or digits: the IG account id (instagram login) or page id (facebook login). */
+  accountId?: string
+}
+
+/** The result of a set or a delete. */
+export interface MessengerProfileResult {
+  /** Always `true`: a change that was not made rejects. */
+  success: true
+}
+
+/** The request of `setIceBreakers`. */
+export interface SetIceBreakersRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** `"me"` (default) or digits: the IG account id (instagram login) or page id (facebook login). */
+  accountId?: string
+  /** The ice breakers of every locale (they replace all there are): exactly one `"default"`. */
+  iceBreakers: Array<IceBreakers>
+}
+
+/** The ice breakers of one locale. */
+export interface IceBreakers {
+  /** `"default"` or `ll_CC` (e.g. `"en_GB"`): who sees these questions. */
+  locale: string
+  /** 1–4 questions. */
+  questions: Array<IceBreakerQuestion>
+}
+
+/**
+ * One ice breaker: a tap sends `question` as the person's message and `payload` in a
+ * `postback` webhook event.
+ */
+export interface IceBreakerQuestion {
+  /** Not empty (Meta documents no maximum length). */
+  question: string
+  /** 1–1000 characters. */
+  payload: string
+}
+
+/** The request of `setPersistentMenu`. */
+export interface SetPersistentMenuRequest {
+  /** Instagram user token (`IGAA…`) or page token (`EAA…`); sent as `Authorization: Bearer`. */
+  accessToken: Secret
+  /** Default: `facebook` for a token starting `EAA`, else `instagram`. */
+  loginType?: LoginType
+  /** Facebook login only: adds `appsecret_proof` to the request. */
+  appSecret?: Secret
+  /** `"me"` (default) or digits: the IG account id (instagram login) or page id (facebook login). */
+  accountId?: string
+  /** The menu of every locale (it replaces the whole menu): exactly one `"default"`. */
+  persistentMenu: Array<PersistentMenu>
+}
+
+/** The persistent menu of one locale. */
+export interface PersistentMenu {
+  /** `"default"` or `ll_CC` (e.g. `"en_GB"`): who sees this menu. */
+  locale: string
+  /** 1–20 items. */
+  items: MenuItem[]
+}
+
+/** A persistent-menu item: title 1–30 characters; `url` absolute http(s); `payload` 1–1000 characters. */
+export type MenuItem =
+  | { type: 'web_url'; title: string; url: string }
+  | { type: 'postback'; title: string; payload: string }
+
+/**
  * The request of `messagingWindow`. Times are epoch ms, epoch seconds (below 10^11) or RFC 3339;
  * absent, `null` or `''` is unknown.
  */

@@ -9,7 +9,9 @@ mod retry;
 pub(crate) use auth::auth_request;
 pub use auth::{account_id, numeric_id, opaque_id, Auth, Authed};
 pub use options::{BaseUrl, CallOptions, CallOptionsInput, DEFAULT_API_VERSION};
-pub use response::{id_string, interpret, opt_id_string, parse_graph_error, parse_usage, RawResponse, Usage};
+pub use response::{
+    id_string, interpret, opt_id_string, parse_graph_error, parse_usage, RawResponse, SuccessAnswer, Usage,
+};
 pub use retry::Idempotence;
 
 use serde::de::DeserializeOwned;

@@ -214,6 +214,24 @@ fn content_type_hint(resp: &RawResponse, secrets: &[&Secret]) -> String {
     }
 }
 
+/// Meta's answer to an action: `{"success": true}`, or `{"success": false}` when it was not done.
+#[derive(Debug, Deserialize)]
+pub struct SuccessAnswer {
+    pub success: bool,
+}
+
+impl SuccessAnswer {
+    /// `Ok` for `true`; `false` is [`Error::Unsuccessful`] (`GRAPH_ERROR` without a Graph code,
+    /// not retried).
+    pub fn done(self) -> Result<(), Error> {
+        if self.success {
+            Ok(())
+        } else {
+            Err(Error::Unsuccessful { detail: "{\"success\": false}".into() })
+        }
+    }
+}
+
 /// Graph IDs arrive as strings, and sometimes as bare JSON numbers above 2^53: both become
 /// the exact decimal string (serde_json keeps integers exact; no float on the way).
 pub fn id_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -255,6 +273,15 @@ mod tests {
     struct Ok1 {
         #[serde(deserialize_with = "id_string")]
         user_id: String,
+    }
+
+    #[test]
+    fn false_success_is_a_graph_error_without_a_code() {
+        let e = SuccessAnswer { success: false }.done().unwrap_err();
+        assert_eq!(e.code(), ErrorCode::GraphError);
+        assert!(!e.retryable());
+        assert!(e.graph().is_none());
+        assert!(SuccessAnswer { success: true }.done().is_ok());
     }
 
     #[test]

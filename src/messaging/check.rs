@@ -1,11 +1,12 @@
 //! The checks every message field is made of: lengths in characters or UTF-8 bytes,
 //! bounded lists with indexed field paths, absolute http(s) URLs. Used by the request
-//! checks (`validate`) and the content checks (`content`).
+//! checks (`validate`) and the content checks (`content`), and by the other modules whose
+//! inputs are made of the same pieces (`messenger_profile`).
 
 use crate::error::Error;
 
 /// 1 to `max` characters (Unicode code points).
-pub(super) fn chars(field: &str, value: &str, max: usize) -> Result<String, Error> {
+pub(crate) fn chars(field: &str, value: &str, max: usize) -> Result<String, Error> {
     let n = value.chars().count();
     if (1..=max).contains(&n) {
         Ok(value.to_string())
@@ -15,7 +16,7 @@ pub(super) fn chars(field: &str, value: &str, max: usize) -> Result<String, Erro
 }
 
 /// 1 to `max` UTF-8 bytes.
-pub(super) fn bytes(field: &str, value: &str, max: usize) -> Result<String, Error> {
+pub(crate) fn bytes(field: &str, value: &str, max: usize) -> Result<String, Error> {
     let n = value.len();
     if (1..=max).contains(&n) {
         Ok(value.to_string())
@@ -26,7 +27,7 @@ pub(super) fn bytes(field: &str, value: &str, max: usize) -> Result<String, Erro
 
 /// A list of 1 to `max` items (`noun` names them in the problem), each converted by `each`;
 /// paths come out as `field`, `field[max]` and `field[i].…`.
-pub(super) fn list<T, U>(
+pub(crate) fn list<T, U>(
     field: &str,
     items: &[T],
     max: usize,
@@ -48,7 +49,7 @@ pub(super) fn list<T, U>(
 
 /// An absolute `http`/`https` URL with a host, without surrounding whitespace or control
 /// characters (which a URL parser would quietly drop). Sent exactly as given.
-pub(super) fn http_url(field: &str, value: &str) -> Result<String, Error> {
+pub(crate) fn http_url(field: &str, value: &str) -> Result<String, Error> {
     const PROBLEM: &str = "must be an absolute http or https URL with a host";
     if value.chars().any(|c| c.is_control()) || value.trim() != value {
         return Err(Error::invalid(field, "must not contain control characters or surrounding spaces"));

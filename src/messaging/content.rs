@@ -165,14 +165,20 @@ fn button_template(t: &ButtonTemplate) -> Result<TemplatePayload, Error> {
     })
 }
 
-/// `web_url` needs `url` and has no `payload`; `postback` the other way round.
+/// A template button: [`button_titled`] with titles of 1–20 characters.
 fn button(b: &Button) -> Result<WireButton, Error> {
+    button_titled(b, MAX_BUTTON_TITLE_CHARS)
+}
+
+/// `web_url` needs `url` and has no `payload`; `postback` the other way round; the title has
+/// 1–`max_title` characters (a template button 20, a persistent-menu item 30).
+pub(crate) fn button_titled(b: &Button, max_title: usize) -> Result<WireButton, Error> {
     match b.type_.as_str() {
         "web_url" => {
             if b.payload.is_some() {
                 return Err(Error::invalid("payload", "only allowed on postback buttons"));
             }
-            let title = chars("title", &b.title, MAX_BUTTON_TITLE_CHARS)?;
+            let title = chars("title", &b.title, max_title)?;
             let url = match &b.url {
                 None => return Err(Error::invalid("url", "is required on web_url buttons")),
                 Some(u) => http_url("url", u)?,
@@ -183,7 +189,7 @@ fn button(b: &Button) -> Result<WireButton, Error> {
             if b.url.is_some() {
                 return Err(Error::invalid("url", "only allowed on web_url buttons"));
             }
-            let title = chars("title", &b.title, MAX_BUTTON_TITLE_CHARS)?;
+            let title = chars("title", &b.title, max_title)?;
             let payload = match &b.payload {
                 None => return Err(Error::invalid("payload", "is required on postback buttons")),
                 Some(p) => chars("payload", p, MAX_PAYLOAD_CHARS)?,

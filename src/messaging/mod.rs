@@ -21,7 +21,7 @@
 //!   characters are refused rather than silently stripped.
 //! - Unknown request fields are ignored; `null` counts as absent for optional fields.
 
-mod check;
+pub(crate) mod check;
 mod content;
 pub mod model;
 mod seen;
@@ -30,6 +30,7 @@ mod validate;
 pub mod window;
 pub mod wire;
 
+pub(crate) use content::button_titled;
 pub use content::{
     MAX_BUTTONS, MAX_BUTTON_TEMPLATE_TEXT_CHARS, MAX_BUTTON_TITLE_CHARS, MAX_ELEMENTS, MAX_ELEMENT_TEXT_CHARS,
     MAX_IMAGES, MAX_PAYLOAD_CHARS, MAX_QUICK_REPLIES, MAX_TEXT_BYTES,

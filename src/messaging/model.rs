@@ -199,7 +199,9 @@ pub const BUTTON_TS: &str = "
   | { type: 'postback'; title: string; payload: string }";
 
 /// A template button: `{ type: 'web_url', title, url }` or `{ type: 'postback', title, payload }`.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// Also a persistent-menu item (`MenuItem`, titles up to 30 characters), which reads back in
+/// the same shape.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
 pub struct Button {
     /// `web_url` or `postback`.
@@ -209,7 +211,9 @@ pub struct Button {
     #[serde(default)]
     pub title: String,
     /// `web_url` only (and required there): absolute `http(s)` URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// `postback` only (and required there): 1–1000 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
 }

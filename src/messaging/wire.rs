@@ -288,8 +288,8 @@ pub enum DefaultAction {
     },
 }
 
-/// A template button.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A template button (and a persistent-menu item: Meta's `call_to_actions` read back in this shape).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WireButton {
     /// `{"type": "web_url", "url", "title"}`.

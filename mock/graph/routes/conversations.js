@@ -15,7 +15,7 @@ const { err100, unknownPath } = require('../graph-errors')
 const { reply } = require('../reply')
 const { authenticate } = require('../auth')
 const { parseFields } = require('../request')
-const { pageIds, DIGITS_RE } = require('./messages')
+const { accountFor, DIGITS_RE } = require('./messages')
 
 const MESSAGE_FIELDS = new Set(['id', 'created_time', 'from', 'to', 'message', 'attachments', 'shares', 'story'])
 const DETAILED = 20
@@ -52,10 +52,7 @@ const unknownField = (m, e, name, node) => err100(m, e, `(#100) Tried accessing 
 function conversations(m, e, accountId, req) {
   const a = authenticate(m, e)
   if (a.error) return a.error
-  if (accountId !== 'me' && m.options.strictAccountIds) {
-    const ok = a.rec.loginType === 'instagram' ? accountId === m.account.userId || accountId === m.account.id : pageIds(m.pages).has(accountId)
-    if (!ok) return err100(m, e, `Unsupported get request. Object with ID '${accountId}' does not exist`, { error_subcode: 33, type: 'GraphMethodException' })
-  }
+  if (accountFor(m, a.rec, accountId) === null) return err100(m, e, `Unsupported get request. Object with ID '${accountId}' does not exist`, { error_subcode: 33, type: 'GraphMethodException' })
   const q = e.query
   if (q.platform !== 'instagram') return err100(m, e, '(#100) Param platform must be instagram')
   const fields = q.fields ? parseFields(q.fields) : [{ name: 'id' }]

@@ -22,6 +22,8 @@
 //   GET  /{v}/{me|id}/conversations?platform=instagram&fields&limit&after&user_id   the inbox (conversations.js)
 //   GET  /{v}/{conversation-id}?fields=messages.limit(n){…}   a conversation's newest messages (conversations.js)
 //   GET  /{v}/{message-id}?fields=…            one message (conversations.js)
+//   POST|GET|DELETE /{v}/{me|id}/messenger_profile?platform=instagram   ice breakers and the persistent
+//                                              menu, per account (messenger-profile.js)
 //   GET|POST|DELETE /{v}/{app-id}/subscriptions  app access token {appId}|{appSecret} only. POST (form or
 //       query: object, callback_url, verify_token, fields) first verifies the callback as Meta does
 //       (GET callback_url?hub.mode=subscribe&hub.challenge=…&hub.verify_token=…, must echo the
@@ -41,6 +43,7 @@ const { messages, DIGITS_RE } = require('./messages')
 const { replyToComment, hideComment, deleteComment } = require('./comments')
 const { userProfile } = require('./profiles')
 const { conversations, conversationNode, isConversationNode } = require('./conversations')
+const { messengerProfile } = require('./messenger-profile')
 
 // GET-only endpoints of one path segment.
 const SINGLE = { access_token: igExchange, refresh_access_token: igRefresh, debug_token: debugToken, me }
@@ -81,6 +84,7 @@ function handle(m, e, req) {
     if (rest[1] === 'subscribed_apps' && (rest[0] === 'me' || DIGITS_RE.test(rest[0]))) return subscribedApps(m, e, rest[0])
     if (rest[1] === 'subscriptions' && DIGITS_RE.test(rest[0])) return subscriptionsOfApp(m, e, rest[0])
     if (rest[1] === 'conversations' && (rest[0] === 'me' || DIGITS_RE.test(rest[0]))) return method === 'GET' ? conversations(m, e, rest[0], req) : unsupported(m, e, rest[0])
+    if (rest[1] === 'messenger_profile' && (rest[0] === 'me' || DIGITS_RE.test(rest[0]))) return messengerProfile(m, e, rest[0])
   }
   return unknownPath(m, e)
 }

@@ -42,27 +42,31 @@ function derivedRecipientId(commentId) {
   return '1' + digits
 }
 
+/**
+ * The account a token with record `rec` acts for at path id `id` ('me' or digits): 'me' is the IG
+ * account (Instagram token) or the token's page; an id is itself, or null when strict account ids
+ * are on and it is none of the token's accounts.
+ */
+function accountFor(m, rec, id) {
+  if (id === 'me') return rec.loginType === 'instagram' ? m.account.userId : (rec.pageId || (m.pages[0] && m.pages[0].id) || m.facebookUser.id)
+  if (!m.options.strictAccountIds) return id
+  const ok = rec.loginType === 'instagram' ? id === m.account.userId || id === m.account.id : pageIds(m.pages).has(id)
+  return ok ? id : null
+}
+
 function messages(m, e, id) {
   const a = authenticate(m, e)
   if (a.error) return a.error
   const rec = a.rec
   // which account sends
-  let accountKey
-  if (id === 'me') {
-    accountKey = rec.loginType === 'instagram' ? m.account.userId : (rec.pageId || (m.pages[0] && m.pages[0].id) || m.facebookUser.id)
-  } else {
-    accountKey = id
-    if (m.options.strictAccountIds) {
-      const ok = rec.loginType === 'instagram' ? id === m.account.userId || id === m.account.id : pageIds(m.pages).has(id)
-      if (!ok) {
-        return graphError(m, e, 400, {
-          code: 100,
-          error_subcode: 33,
-          type: 'GraphMethodException',
-          message: `Unsupported post request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
-        })
-      }
-    }
+  const accountKey = accountFor(m, rec, id)
+  if (accountKey === null) {
+    return graphError(m, e, 400, {
+      code: 100,
+      error_subcode: 33,
+      type: 'GraphMethodException',
+      message: `Unsupported post request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+    })
   }
   const headers = m.usage.baseHeaders(e)
   const businessUsage = m.usage.businessUsage(accountKey)
@@ -132,4 +136,4 @@ function messages(m, e, id) {
   return reply(200, `{"recipient_id":"${recipientId}","message_id":"${messageId}"}`, headers)
 }
 
-module.exports = { createRecipients, messages, pageIds, DIGITS_RE }
+module.exports = { createRecipients, messages, accountFor, pageIds, DIGITS_RE }

@@ -92,7 +92,7 @@ export class Instagram implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Send Instagram Direct messages and reactions, answer, hide and delete comments, read who wrote',
+		description: 'Send Instagram Direct messages and reactions, answer, hide and delete comments, read who wrote, set ice breakers and the menu',
 		defaults: { name: 'Instagram Native' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -1,5 +1,20 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-import { deleteComment, getMessages, getUserProfile, hideComment, listConversations, markSeen, replyToComment } from 'instagram-native';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import {
+	deleteComment,
+	deleteIceBreakers,
+	deletePersistentMenu,
+	getIceBreakers,
+	getMessages,
+	getPersistentMenu,
+	getUserProfile,
+	hideComment,
+	listConversations,
+	markSeen,
+	replyToComment,
+	setIceBreakers,
+	setPersistentMenu,
+} from 'instagram-native';
+import type { IceBreakerQuestion, IceBreakers, MenuItem, PersistentMenu } from 'instagram-native';
 import type { Session } from './session';
 
 /** An operation that is not a send: one addon call per item (docs/API-beyond-dms.md). */
@@ -12,6 +27,9 @@ const auth = (s: Session) => ({
 	...(s.appSecret ? { appSecret: s.appSecret } : {}),
 });
 
+/** The shared request fields and the session's account (AccountFields). */
+const account = (s: Session) => ({ ...auth(s), accountId: s.accountId });
+
 function id(this: IExecuteFunctions, name: string, i: number): string {
 	return String(this.getNodeParameter(name, i));
 }
@@ -20,6 +38,35 @@ function hide(hidden: boolean): Operation {
 	return async function (this: IExecuteFunctions, i, s) {
 		return hideComment({ ...auth(s), commentId: id.call(this, 'commentId', i), hide: hidden }, s.options);
 	};
+}
+
+/** The entries of a fixedCollection parameter (`option` holds the list). */
+function entries(this: IExecuteFunctions, name: string, option: string, i: number): IDataObject[] {
+	return ((this.getNodeParameter(name, i, {}) as IDataObject)[option] as IDataObject[] | undefined) ?? [];
+}
+
+/** Entries that each carry their locale (one per question or menu item), grouped by locale in the
+ * order the locales first appear. */
+function byLocale<T>(list: IDataObject[], each: (e: IDataObject) => T): { locale: string; list: T[] }[] {
+	const groups = new Map<string, T[]>();
+	for (const e of list) {
+		const locale = String(e.locale ?? 'default');
+		groups.set(locale, [...(groups.get(locale) ?? []), each(e)]);
+	}
+	return [...groups].map(([locale, list]) => ({ locale, list }));
+}
+
+function iceBreakersOf(this: IExecuteFunctions, i: number): IceBreakers[] {
+	const question = (e: IDataObject): IceBreakerQuestion => ({ question: String(e.question ?? ''), payload: String(e.payload ?? '') });
+	return byLocale(entries.call(this, 'iceBreakers', 'question', i), question).map(({ locale, list }) => ({ locale, questions: list }));
+}
+
+function menuOf(this: IExecuteFunctions, i: number): PersistentMenu[] {
+	const item = (e: IDataObject): MenuItem =>
+		e.type === 'web_url'
+			? { type: 'web_url', title: String(e.title ?? ''), url: String(e.url ?? '') }
+			: { type: 'postback', title: String(e.title ?? ''), payload: String(e.payload ?? '') };
+	return byLocale(entries.call(this, 'persistentMenu', 'item', i), item).map(({ locale, list }) => ({ locale, items: list }));
 }
 
 /** `resource:operation` → the addon call, for everything but the sends. */
@@ -37,18 +84,36 @@ export const operations: Record<string, Operation> = {
 		return getUserProfile({ ...auth(s), userId: id.call(this, 'userId', i) }, s.options);
 	},
 	'user:markSeen': async function (i, s) {
-		return markSeen({ ...auth(s), accountId: s.accountId, userId: id.call(this, 'userId', i) }, s.options);
+		return markSeen({ ...account(s), userId: id.call(this, 'userId', i) }, s.options);
 	},
 	'conversation:list': async function (i, s) {
 		const limit = this.getNodeParameter('limit', i) as number;
 		const after = this.getNodeParameter('after', i, '') as string;
-		return listConversations({ ...auth(s), accountId: s.accountId, limit, ...(after ? { after } : {}) }, s.options);
+		return listConversations({ ...account(s), limit, ...(after ? { after } : {}) }, s.options);
 	},
 	'conversation:getMessages': async function (i, s) {
 		const limit = this.getNodeParameter('messageLimit', i) as number;
 		const of = this.getNodeParameter('messagesOf', i) as string;
 		const which = of === 'conversation' ? { conversationId: id.call(this, 'conversationId', i) } : { userId: id.call(this, 'userId', i) };
-		return getMessages({ ...auth(s), accountId: s.accountId, limit, ...which }, s.options);
+		return getMessages({ ...account(s), limit, ...which }, s.options);
+	},
+	'messengerProfile:setIceBreakers': async function (i, s) {
+		return setIceBreakers({ ...account(s), iceBreakers: iceBreakersOf.call(this, i) }, s.options);
+	},
+	'messengerProfile:getIceBreakers': async function (_i, s) {
+		return { iceBreakers: await getIceBreakers(account(s), s.options) };
+	},
+	'messengerProfile:deleteIceBreakers': async function (_i, s) {
+		return deleteIceBreakers(account(s), s.options);
+	},
+	'messengerProfile:setPersistentMenu': async function (i, s) {
+		return setPersistentMenu({ ...account(s), persistentMenu: menuOf.call(this, i) }, s.options);
+	},
+	'messengerProfile:getPersistentMenu': async function (_i, s) {
+		return { persistentMenu: await getPersistentMenu(account(s), s.options) };
+	},
+	'messengerProfile:deletePersistentMenu': async function (_i, s) {
+		return deletePersistentMenu(account(s), s.options);
 	},
 };
 

@@ -50,6 +50,7 @@ export const properties: INodeProperties[] = [
 			{ name: 'Comment', value: 'comment' },
 			{ name: 'Conversation', value: 'conversation' },
 			{ name: 'Message', value: 'message' },
+			{ name: 'Messenger Profile', value: 'messengerProfile' },
 			{ name: 'User', value: 'user' },
 		],
 		default: 'message',
@@ -137,6 +138,95 @@ export const properties: INodeProperties[] = [
 			},
 		],
 		default: 'getMessages',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['messengerProfile'] } },
+		options: [
+			{
+				name: 'Delete Ice Breakers',
+				value: 'deleteIceBreakers',
+				description: 'Remove the ice breakers of every locale',
+				action: 'Delete the ice breakers',
+			},
+			{
+				name: 'Delete Persistent Menu',
+				value: 'deletePersistentMenu',
+				description: 'Remove the persistent menu of every locale',
+				action: 'Delete the persistent menu',
+			},
+			{
+				name: 'Get Ice Breakers',
+				value: 'getIceBreakers',
+				description: 'Get the ice breakers of every locale (an empty list when none are set)',
+				action: 'Get the ice breakers',
+			},
+			{
+				name: 'Get Persistent Menu',
+				value: 'getPersistentMenu',
+				description: 'Get the persistent menu of every locale (an empty list when none is set)',
+				action: 'Get the persistent menu',
+			},
+			{
+				name: 'Set Ice Breakers',
+				value: 'setIceBreakers',
+				description: 'Set the questions a person can tap to start a conversation, replacing all there are',
+				action: 'Set the ice breakers',
+			},
+			{
+				name: 'Set Persistent Menu',
+				value: 'setPersistentMenu',
+				description: 'Set the menu shown in every conversation, replacing the whole menu',
+				action: 'Set the persistent menu',
+			},
+		],
+		default: 'getIceBreakers',
+	},
+	{
+		displayName: 'Questions',
+		name: 'iceBreakers',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Question',
+		default: {},
+		description:
+			'1–4 questions per locale; the locale "default" is required and is what everyone whose locale is not listed sees. Not shown on desktop.',
+		...on('messengerProfile', 'setIceBreakers'),
+		options: [
+			{
+				name: 'question',
+				displayName: 'Question',
+				values: [
+					{ displayName: 'Locale', name: 'locale', type: 'string', default: 'default', description: '"default", or a locale such as en_GB' },
+					{ displayName: 'Question', name: 'question', type: 'string', default: '' },
+					{ displayName: 'Payload', name: 'payload', type: 'string', default: '', description: 'Sent in the postback event when tapped: 1–1000 characters' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Menu Items',
+		name: 'persistentMenu',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Menu Item',
+		default: {},
+		description:
+			'1–20 items per locale; the locale "default" is required and is what everyone whose locale is not listed sees. Not shown on desktop.',
+		...on('messengerProfile', 'setPersistentMenu'),
+		options: [
+			{
+				name: 'item',
+				displayName: 'Menu Item',
+				values: [
+					{ displayName: 'Locale', name: 'locale', type: 'string', default: 'default', description: '"default", or a locale such as en_GB' },
+					...buttonFields.map((f) => (f.name === 'title' ? { ...f, description: '1–30 characters' } : f)),
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Messages Of',
