@@ -24,7 +24,9 @@ use crate::messaging::model::{
     OUTGOING_MESSAGE_TS,
 };
 use crate::messaging::window::Allowed;
-use crate::messaging::{MarkSeenRequest, MarkSeenResult, MessagingWindow, SendResult, WindowOptions, WindowRequest};
+use crate::messaging::{
+    MarkSeenRequest, MarkSeenResult, MessagingWindow, PartialSend, SendResult, SentPart, WindowOptions, WindowRequest,
+};
 use crate::messenger_profile::{
     IceBreakerQuestion, IceBreakers, MessengerProfileRequest, MessengerProfileResult, PersistentMenu,
     SetIceBreakersRequest, SetPersistentMenuRequest,
@@ -85,7 +87,7 @@ fn header() -> String {
         ),
         format!("type Button ={BUTTON_TS};"),
     );
-    types!(SendResult, Usage);
+    types!(SendResult, SentPart, PartialSend, Usage);
     types!(ReplyToCommentRequest, CommentReply, HideCommentRequest, HideCommentResult);
     types!(DeleteCommentRequest, DeleteCommentResult, UserProfileRequest, UserProfile);
     types!(ListConversationsRequest, Participant, Conversation, ConversationPage);

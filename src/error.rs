@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::messaging::PartialSend;
+
 /// The stable strings that reach JavaScript as `err.code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
@@ -125,6 +127,11 @@ pub enum Error {
     /// The server answered something that is not the documented shape.
     #[error("unexpected response{}: {detail}", status_hint(.http_status))]
     BadResponse { http_status: Option<u16>, detail: String },
+
+    /// One part of a `splitLongText` send failed: that part's error (its code, Graph fields and
+    /// all), with what was sent before it. The parts after it were not sent.
+    #[error("{source} (split text: part {} of {} failed, the {} before it sent, none after it)", .partial.failed_index + 1, .partial.parts.len(), .partial.sent.len())]
+    PartialSend { source: Box<Error>, partial: Box<PartialSend> },
 }
 
 fn graph_message(code: &ErrorCode, info: &GraphErrorInfo, status: &u16) -> String {
@@ -166,6 +173,7 @@ impl Error {
             Error::Transport { kind: TransportKind::Timeout, .. } => ErrorCode::Timeout,
             Error::Transport { .. } => ErrorCode::Network,
             Error::BadResponse { .. } => ErrorCode::BadResponse,
+            Error::PartialSend { source, .. } => source.code(),
         }
     }
 
@@ -177,6 +185,7 @@ impl Error {
         match self {
             Error::Graph { http_status, .. } | Error::Status { http_status, .. } => Some(*http_status),
             Error::BadResponse { http_status, .. } => *http_status,
+            Error::PartialSend { source, .. } => source.http_status(),
             _ => None,
         }
     }
@@ -184,6 +193,7 @@ impl Error {
     pub fn graph(&self) -> Option<&GraphErrorInfo> {
         match self {
             Error::Graph { info, .. } => Some(info),
+            Error::PartialSend { source, .. } => source.graph(),
             _ => None,
         }
     }
@@ -191,7 +201,31 @@ impl Error {
     pub fn retry_after_ms(&self) -> Option<u64> {
         match self {
             Error::Graph { retry_after_ms, .. } | Error::Status { retry_after_ms, .. } => *retry_after_ms,
+            Error::PartialSend { source, .. } => source.retry_after_ms(),
             _ => None,
+        }
+    }
+
+    /// What a split send had done when it failed, if this is such a failure.
+    pub fn partial(&self) -> Option<&PartialSend> {
+        match self {
+            Error::PartialSend { partial, .. } => Some(partial),
+            _ => None,
+        }
+    }
+
+    /// Whether a write may have been carried out although it failed: after a timeout, a
+    /// connection lost after the request was (or may have been) written, a bare HTTP 5xx (a
+    /// proxy may have passed the request on), or a 2xx answer that did not parse (Meta
+    /// answered success). False when nothing was sent (a connect failure, a check before the
+    /// network) or Meta answered with an error (a Graph error object, another bare status).
+    pub fn may_have_been_delivered(&self) -> bool {
+        match self {
+            Error::Transport { kind, .. } => *kind != TransportKind::Connect,
+            Error::Status { http_status, .. } => *http_status >= 500,
+            Error::BadResponse { http_status, .. } => http_status.is_some_and(|s| (200..300).contains(&s)),
+            Error::PartialSend { source, .. } => source.may_have_been_delivered(),
+            _ => false,
         }
     }
 
@@ -209,6 +243,7 @@ impl Error {
             user_title: graph.and_then(|g| g.user_title.as_deref()),
             user_message: graph.and_then(|g| g.user_message.as_deref()),
             retry_after_ms: self.retry_after_ms(),
+            partial: self.partial(),
         }
     }
 
@@ -300,6 +335,65 @@ mod tests {
     }
 
     #[test]
+    fn a_partial_send_is_its_part_error_with_partial() {
+        use crate::messaging::SentPart;
+        let info = GraphErrorInfo { code: 4, fbtrace_id: Some("TrAcE".into()), ..Default::default() };
+        let part = Error::Graph {
+            code: ErrorCode::RateLimited,
+            info: Box::new(info),
+            http_status: 400,
+            retry_after_ms: Some(1000),
+        };
+        let partial = PartialSend {
+            parts: vec!["one".into(), "two".into(), "three".into()],
+            sent: vec![SentPart { text: "one".into(), message_id: Some("m1".into()) }],
+            failed_index: 1,
+            failed_may_be_delivered: false,
+        };
+        let e = Error::PartialSend { source: Box::new(part), partial: Box::new(partial) };
+        assert_eq!(e.code(), ErrorCode::RateLimited);
+        assert!(e.retryable());
+        let props = serde_json::to_value(e.properties()).unwrap();
+        assert_eq!(
+            props,
+            serde_json::json!({
+                "code": "RATE_LIMITED", "retryable": true, "httpStatus": 400, "graphCode": 4, "fbtraceId": "TrAcE",
+                "retryAfterMs": 1000,
+                "partial": {
+                    "parts": ["one", "two", "three"],
+                    "sent": [{ "text": "one", "messageId": "m1" }],
+                    "failedIndex": 1,
+                    "failedMayBeDelivered": false,
+                },
+            })
+        );
+        assert!(serde_json::to_value(Error::invalid("a", "b").properties()).unwrap().get("partial").is_none());
+    }
+
+    #[test]
+    fn what_may_have_been_delivered() {
+        let transport = |kind| Error::Transport { kind, detail: String::new() };
+        let status = |http_status| Error::Status {
+            code: ErrorCode::GraphTransient,
+            http_status,
+            content_type: None,
+            retry_after_ms: None,
+        };
+        let graph =
+            Error::Graph { code: ErrorCode::GraphError, info: Box::default(), http_status: 500, retry_after_ms: None };
+        assert!(transport(TransportKind::Timeout).may_have_been_delivered());
+        assert!(transport(TransportKind::Interrupted).may_have_been_delivered());
+        assert!(!transport(TransportKind::Connect).may_have_been_delivered());
+        assert!(status(500).may_have_been_delivered());
+        assert!(status(503).may_have_been_delivered());
+        assert!(!status(429).may_have_been_delivered());
+        assert!(!graph.may_have_been_delivered(), "Meta answered with an error: not done");
+        assert!(Error::bad_response(Some(200), "truncated JSON").may_have_been_delivered());
+        assert!(!Error::bad_response(Some(404), "HTML").may_have_been_delivered());
+        assert!(!Error::invalid("message.text", "too long").may_have_been_delivered());
+    }
+
+    #[test]
     fn field_paths_compose() {
         let e = Error::invalid("title", "at most 20 characters").within("quickReplies[2]").within("message");
         assert_eq!(e.to_string(), "message.quickReplies[2].title: at most 20 characters");
@@ -342,4 +436,8 @@ pub struct ErrorProperties<'a> {
     /// From `Retry-After` or the usage headers, in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<u64>,
+    /// Only from a `splitLongText` send that failed at one part (the other properties are that
+    /// part's): the parts, those Meta confirmed, and the one that failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial: Option<&'a PartialSend>,
 }

@@ -17,6 +17,7 @@ import type {
   ConversationMessage, ConversationAttachment, ConversationAttachmentType, MessageDirection, MarkSeenRequest, MarkSeenResult,
   IceBreakers, IceBreakerQuestion, MenuItem, PersistentMenu, SetIceBreakersRequest, SetPersistentMenuRequest,
   MessengerProfileRequest, MessengerProfileResult,
+  SentPart, PartialSend,
 } from '../..'
 
 const options: CallOptions = { instagramUrl: 'http://127.0.0.1:1', facebookUrl: 'https://graph.facebook.com', apiVersion: 'v24.0', timeoutMs: 1, maxRetries: 0, now: 0 }
@@ -75,6 +76,16 @@ async function sending(): Promise<void> {
     const info: [string, string | undefined, number | undefined] = [res.recipientId, res.messageId, res.rateLimit?.estimatedTimeToRegainAccessMs]
     void info
   }
+  // splitLongText (docs/API-beyond-dms.md, "Long text, split"): the parts in the result.
+  const split: SendResult = await sendMessage(
+    { accessToken: 'a', recipient: { id: '1' }, message: { text: 'x'.repeat(2500), quickReplies: [{ title: 't', payload: 'p' }] }, splitLongText: true },
+    options,
+  )
+  const parts: SentPart[] | undefined = split.parts
+  const first: [string, string | undefined] | undefined = parts && [parts[0].text, parts[0].messageId]
+  void first
+  // @ts-expect-error splitLongText is a boolean
+  void sendMessage({ accessToken: 'a', recipient: { id: '1' }, message: { text: 'x' }, splitLongText: 'yes' })
   // @ts-expect-error an unknown sender action is not a SendRequest
   void sendMessage({ accessToken: 'a', recipient: { id: '1' }, senderAction: 'dance' })
   // @ts-expect-error a sticker other than like_heart
@@ -188,6 +199,14 @@ function errors(e: InstagramError): void {
     e.retryable, e.httpStatus, e.graphCode, e.graphSubcode, e.graphType, e.fbtraceId, e.userTitle, e.userMessage, e.retryAfterMs,
   ]
   void [code, rest]
+  // A split send that failed at one part: what to send again.
+  const partial: PartialSend | undefined = e.partial
+  if (partial) {
+    const sent: SentPart[] = partial.sent
+    const resend: string[] = partial.parts.slice(partial.failedMayBeDelivered ? partial.failedIndex + 1 : partial.failedIndex)
+    const index: number = partial.failedIndex
+    void [sent, resend, index]
+  }
 }
 
 void [tokens, accounts, sending, webhooks, beyondDms, conversationContext, greetingAndMenu, errors]

@@ -21,6 +21,8 @@ pub fn js_error(env: &Env, e: &CoreError) -> napi::Error {
                     serde_json::Value::String(s) => obj.set(name, s)?,
                     serde_json::Value::Bool(b) => obj.set(name, b)?,
                     serde_json::Value::Number(n) => obj.set(name, n.as_f64())?,
+                    // `partial`: a plain object (its numbers fit a u32, so they come out as numbers).
+                    value @ serde_json::Value::Object(_) => obj.set(name, env.to_js_value(&value)?)?,
                     _ => {}
                 }
             }

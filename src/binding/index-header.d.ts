@@ -78,6 +78,11 @@ export interface InstagramError extends Error {
   userMessage?: string
   /** From `Retry-After` or the usage headers, in milliseconds. */
   retryAfterMs?: number
+  /**
+   * Only from a `splitLongText` send that failed at one part (the other properties are that
+   * part's): the parts, those Meta confirmed, and the one that failed.
+   */
+  partial?: PartialSend
 }
 
 /** A long-lived token as Meta granted it (`TokenGrant` of API.md). */
@@ -235,6 +240,16 @@ export interface SendRequest {
    * answers up to 7 days after the user's last message.
    */
   tag?: 'HUMAN_AGENT'
+  /**
+   * Default `false`: a `message.text` over 1000 UTF-8 bytes is `INVALID_ARGUMENT`. `true`:
+   * such a text is cut into at most 10 parts of at most 1000 bytes (at line breaks, between
+   * words, at other Unicode line-break opportunities, never inside a grapheme cluster;
+   * whitespace at a cut is dropped), all checked before the first is sent, then sent one
+   * after the other (`quickReplies` with the last). Only with `message.text`; a private reply
+   * (`recipient.commentId`) cannot be split. The result lists the `parts`; a failed part
+   * rejects with `partial` set.
+   */
+  splitLongText?: boolean
 }
 
 /** Exactly one content kind per message. */
@@ -306,10 +321,46 @@ export type Button =
 /** Meta's answer to a send. */
 export interface SendResult {
   recipientId: string
-  /** The `mid` of the sent message; absent for some sender actions and reactions. */
+  /**
+   * The `mid` of the sent message (of the last part, for a split text); absent for some
+   * sender actions and reactions.
+   */
   messageId?: string
-  /** What the usage headers said, when they said anything. */
+  /** What the usage headers said, when they said anything (of the last part's answer). */
   rateLimit?: RateLimitInfo
+  /**
+   * Present whenever `splitLongText` is true: every part sent, in order (one for a text of
+   * at most 1000 bytes).
+   */
+  parts?: Array<SentPart>
+}
+
+/** One part of a split text that Meta confirmed. */
+export interface SentPart {
+  /** The part's text, exactly as sent. */
+  text: string
+  /** Its `mid`. */
+  messageId?: string
+}
+
+/**
+ * What a `splitLongText` send had done when one of its parts failed (`InstagramError.partial`).
+ * To finish, send `parts.slice(failedIndex)`, or from `failedIndex + 1` when
+ * `failedMayBeDelivered` and the conversation shows that part arrived.
+ */
+export interface PartialSend {
+  /** Every part's text, in order. */
+  parts: Array<string>
+  /** The parts Meta confirmed: `parts[0 .. sent.length)`. */
+  sent: Array<SentPart>
+  /** `sent.length`: the index in `parts` of the part whose send failed. */
+  failedIndex: number
+  /**
+   * True when the failed part may have been delivered all the same: after `TIMEOUT`, a
+   * `NETWORK` failure after the request was written, a bare HTTP 5xx, or a 2xx answer that
+   * did not parse.
+   */
+  failedMayBeDelivered: boolean
 }
 
 /**
@@ -763,7 +814,7 @@ export interface WebhookEvent {
   id: string
   /** What kind of update this is. */
   type: WebhookEventType
-  /** Where a router sends the event (the n8n trigger's outputs): see [`Route`]. */
+  /** Where a router sends the event: the n8n trigger's output for it (`webhookRoutes`). */
   route: WebhookRoute
   /**
    * 32 lowercase hex digits, equal for Meta's redeliveries of one event even when their

@@ -26,6 +26,7 @@ mod content;
 pub mod model;
 mod seen;
 mod send;
+pub mod split;
 mod validate;
 pub mod window;
 pub mod wire;
@@ -37,7 +38,8 @@ pub use content::{
 };
 pub use model::SendRequest;
 pub use seen::{as_send as seen_as_send, mark_seen, MarkSeenRequest, MarkSeenResult};
-pub use send::{send_message, SendResult};
+pub use send::{send_message, PartialSend, SendResult, SentPart};
+pub use split::{split_text, MAX_TEXT_PARTS};
 pub use validate::prepare;
 pub use window::{messaging_window, MessagingWindow, WindowOptions, WindowRequest};
 pub use wire::{appsecret_proof, PreparedSend, WireBody};

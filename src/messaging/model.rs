@@ -49,6 +49,14 @@ pub struct SendRequest {
     /// answers up to 7 days after the user's last message.
     #[cfg_attr(test, ts(optional, type = "'HUMAN_AGENT'"))]
     pub tag: Option<String>,
+    /// Default `false`: a `message.text` over 1000 UTF-8 bytes is `INVALID_ARGUMENT`. `true`:
+    /// such a text is cut into at most 10 parts of at most 1000 bytes (at line breaks, between
+    /// words, at other Unicode line-break opportunities, never inside a grapheme cluster;
+    /// whitespace at a cut is dropped), all checked before the first is sent, then sent one
+    /// after the other (`quickReplies` with the last). Only with `message.text`; a private reply
+    /// (`recipient.commentId`) cannot be split. The result lists the `parts`; a failed part
+    /// rejects with `partial` set.
+    pub split_long_text: Option<bool>,
 }
 
 impl crate::graph::Authed for SendRequest {

@@ -1,10 +1,12 @@
 //! Sending: a checked request goes out through the one Graph client, at most once unless
-//! Meta said nothing was done.
+//! Meta said nothing was done. A `splitLongText` send is planned whole before its first part
+//! goes out, then sent part after part.
 
 use serde::Deserialize;
 
 use super::model::SendRequest;
-use super::validate::prepare_authed;
+use super::validate::{plan, Plan, PreparedPart};
+use super::wire::PreparedSend;
 use crate::error::Error;
 use crate::graph::{self, id_string, Auth, CallOptions, Idempotence, Usage};
 
@@ -14,12 +16,48 @@ use crate::graph::{self, id_string, Auth, CallOptions, Idempotence, Usage};
 #[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
 pub struct SendResult {
     pub recipient_id: String,
-    /// The `mid` of the sent message; absent for some sender actions and reactions.
+    /// The `mid` of the sent message (of the last part, for a split text); absent for some
+    /// sender actions and reactions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
-    /// What the usage headers said, when they said anything.
+    /// What the usage headers said, when they said anything (of the last part's answer).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<Usage>,
+    /// Present whenever `splitLongText` is true: every part sent, in order (one for a text of
+    /// at most 1000 bytes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<SentPart>>,
+}
+
+/// One part of a split text that Meta confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
+pub struct SentPart {
+    /// The part's text, exactly as sent.
+    pub text: String,
+    /// Its `mid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+}
+
+/// What a `splitLongText` send had done when one of its parts failed (`InstagramError.partial`).
+/// To finish, send `parts.slice(failedIndex)`, or from `failedIndex + 1` when
+/// `failedMayBeDelivered` and the conversation shows that part arrived.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PartialSend {
+    /// Every part's text, in order.
+    pub parts: Vec<String>,
+    /// The parts Meta confirmed: `parts[0 .. sent.length)`.
+    pub sent: Vec<SentPart>,
+    /// `sent.length`: the index in `parts` of the part whose send failed.
+    pub failed_index: u32,
+    /// True when the failed part may have been delivered all the same: after `TIMEOUT`, a
+    /// `NETWORK` failure after the request was written, a bare HTTP 5xx, or a 2xx answer that
+    /// did not parse.
+    pub failed_may_be_delivered: bool,
 }
 
 #[derive(Deserialize)]
@@ -30,7 +68,9 @@ struct WireSendResult {
     message_id: Option<String>,
 }
 
-/// Checks `req` (no request is made when it is wrong), then sends it.
+/// Checks `req` (no request is made when it is wrong, nor when any part of a split text is),
+/// then sends it: one request, or each part of a split text after Meta answered the one
+/// before it. The first part that fails ends the send with its error and `partial`.
 ///
 /// Retries only what API.md allows for a send: rate limits and Graph errors with code 1, 2
 /// or `is_transient` (Meta answered, so nothing was done) and connect failures (nothing was
@@ -38,7 +78,29 @@ struct WireSendResult {
 /// the message may have been delivered.
 pub async fn send_message(req: &SendRequest, opts: &CallOptions) -> Result<SendResult, Error> {
     let auth = Auth::check(req)?;
-    let prepared = prepare_authed(req, &auth)?;
+    match plan(req, &auth)? {
+        Plan::Single(prepared) => send_prepared(&auth, &prepared, opts).await,
+        Plan::Parts(parts) => {
+            let mut sent: Vec<SentPart> = Vec::with_capacity(parts.len());
+            let mut last = None;
+            for (index, part) in parts.iter().enumerate() {
+                match send_prepared(&auth, &part.send, opts).await {
+                    Ok(result) => {
+                        sent.push(SentPart { text: part.text.clone(), message_id: result.message_id.clone() });
+                        last = Some(result);
+                    }
+                    Err(e) => return Err(partial_failure(e, &parts, sent, index)),
+                }
+            }
+            // A plan has at least one part.
+            let last = last.ok_or_else(|| Error::invalid("message.text", "nothing to send"))?;
+            Ok(SendResult { parts: Some(sent), ..last })
+        }
+    }
+}
+
+/// One prepared request (a whole send, or one part of a split text) through the Graph client.
+async fn send_prepared(auth: &Auth<'_>, prepared: &PreparedSend, opts: &CallOptions) -> Result<SendResult, Error> {
     let json =
         serde_json::to_vec(&prepared.body).map_err(|_| Error::invalid("message", "cannot be encoded as JSON"))?;
     let path = [prepared.account_id.as_str(), "messages"];
@@ -48,5 +110,17 @@ pub async fn send_message(req: &SendRequest, opts: &CallOptions) -> Result<SendR
         recipient_id: answer.body.recipient_id,
         message_id: answer.body.message_id.filter(|m| !m.is_empty()),
         rate_limit: (!answer.usage.is_empty()).then_some(answer.usage),
+        parts: None,
     })
+}
+
+/// The error of part `index`, carrying what was sent before it.
+fn partial_failure(e: Error, parts: &[PreparedPart], sent: Vec<SentPart>, index: usize) -> Error {
+    let partial = PartialSend {
+        parts: parts.iter().map(|p| p.text.clone()).collect(),
+        sent,
+        failed_index: u32::try_from(index).unwrap_or(u32::MAX),
+        failed_may_be_delivered: e.may_have_been_delivered(),
+    };
+    Error::PartialSend { source: Box::new(e), partial: Box::new(partial) }
 }

@@ -8,8 +8,9 @@
 use crate::error::Error;
 use crate::graph::{account_id, numeric_id, Auth};
 
-use super::content;
+use super::content::{self, MAX_TEXT_BYTES};
 use super::model::{ReactionInput, Recipient, SendRequest};
+use super::split::split_text;
 use super::wire::{
     MessageTag, MessagingType, PreparedSend, ReactionPayload, SenderAction, WireBody, WireContent, WireRecipient,
 };
@@ -17,6 +18,73 @@ use super::wire::{
 /// Checks a send request and builds its wire body; the first rule broken is the error.
 pub fn prepare(req: &SendRequest) -> Result<PreparedSend, Error> {
     prepare_authed(req, &Auth::check(req)?)
+}
+
+/// What `send_message` sends, every request checked before the first goes out.
+pub(super) enum Plan {
+    /// One request (no `splitLongText`).
+    Single(PreparedSend),
+    /// `splitLongText`: one request per part of the text, in order (one for a short text).
+    Parts(Vec<PreparedPart>),
+}
+
+/// One part of a split text and its request.
+pub(super) struct PreparedPart {
+    /// The part's text, as its request carries it.
+    pub text: String,
+    /// The request: the whole send's fields with this text, and `quickReplies` only on the last.
+    pub send: PreparedSend,
+}
+
+/// [`prepare_authed`] for `sendMessage`: with `splitLongText`, a `message.text` over
+/// [`MAX_TEXT_BYTES`] is cut into parts (see [`split`](super::split)) and each part checked
+/// as a whole send. Refused (`message.text`) for a private reply that would need splitting:
+/// Meta allows one message per comment. `splitLongText` is refused without `message.text`.
+pub(super) fn plan(req: &SendRequest, auth: &Auth<'_>) -> Result<Plan, Error> {
+    if req.split_long_text != Some(true) {
+        return prepare_authed(req, auth).map(Plan::Single);
+    }
+    let Some(text) = req.message.as_ref().and_then(|m| m.text.as_deref()) else {
+        // The request's own mistakes first (no message, two kinds, …).
+        prepare_authed(req, auth)?;
+        return Err(Error::invalid("splitLongText", "only allowed with message.text"));
+    };
+    if text.len() <= MAX_TEXT_BYTES {
+        let send = prepare_authed(req, auth)?;
+        return Ok(Plan::Parts(vec![PreparedPart { text: text.to_string(), send }]));
+    }
+    if req.recipient.comment_id.is_some() && req.recipient.id.is_none() {
+        return Err(Error::invalid(
+            "message.text",
+            format!(
+                "must be 1 to {MAX_TEXT_BYTES} UTF-8 bytes (got {}) in a private reply: Meta allows one message per comment, so it cannot be split",
+                text.len()
+            ),
+        ));
+    }
+    let texts = split_text(text).map_err(|e| e.within("message"))?;
+    let last = texts.len() - 1;
+    let parts = texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let send = prepare_authed(&part_request(req, &text, i == last), auth)?;
+            Ok(PreparedPart { text, send })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(Plan::Parts(parts))
+}
+
+/// The request of one part: `req` with `text`, and its quick replies only on the last part.
+fn part_request(req: &SendRequest, text: &str, last: bool) -> SendRequest {
+    let mut part = req.clone();
+    if let Some(message) = part.message.as_mut() {
+        message.text = Some(text.to_string());
+        if !last {
+            message.quick_replies = None;
+        }
+    }
+    part
 }
 
 /// [`prepare`] after the `AuthFields` were checked.

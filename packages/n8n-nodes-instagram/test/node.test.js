@@ -217,6 +217,26 @@ describe('one test per message kind: the body Meta receives', () => {
   })
 })
 
+describe('Split Long Text', () => {
+  const paragraph = (n) => `Part ${n}: ` + 'The quick brown fox jumps over the lazy dog. '.repeat(16).trim()
+  const long = [1, 2, 3].map(paragraph)
+
+  test('on: a text over 1000 bytes is sent as parts, in order; the item lists them', async () => {
+    const { out } = await run({ resource: 'message', operation: 'sendText', recipientId: USER, text: long.join('\n'), splitLongText: true })
+    expect(mock.sent.map((s) => s.body.message.text)).toEqual(long)
+    const item = out[0][0].json
+    expect(item.parts).toEqual(mock.sent.map((s) => ({ text: s.body.message.text, messageId: s.messageId })))
+    expect(item.messageId).toBe(mock.sent[2].messageId)
+  })
+
+  test('off (the default): the same text is INVALID_ARGUMENT, nothing posted', async () => {
+    const err = await run({ resource: 'message', operation: 'sendText', recipientId: USER, text: long.join('\n') }).catch((e) => e)
+    expect(err).toBeInstanceOf(NodeOperationError)
+    expect(err.context.code).toBe('INVALID_ARGUMENT')
+    expect(mock.requestsTo(messagesPath())).toHaveLength(0)
+  })
+})
+
 describe('items, the account call, errors', () => {
   test('three items: one /me call, three sends in order, each output paired with its item', async () => {
     const params = ['one', 'two', 'three'].map((text) => ({ resource: 'message', operation: 'sendText', recipientId: USER, text }))

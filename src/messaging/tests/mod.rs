@@ -9,6 +9,7 @@ use crate::error::Error;
 mod limits;
 mod parse;
 mod rules;
+mod split;
 mod wire;
 
 const TOKEN: &str = "IGAAtesttokenvalue123";

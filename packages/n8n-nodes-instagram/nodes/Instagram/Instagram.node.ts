@@ -36,10 +36,12 @@ function buildRequest(this: IExecuteFunctions, operation: string, i: number): Re
 	const param = <T = string>(name: string, fallback?: unknown) => this.getNodeParameter(name, i, fallback) as T;
 	const to = () => ({ id: String(param('recipientId')) });
 	switch (operation) {
-		case 'sendText':
+		case 'sendText': {
+			const split = param<boolean>('splitLongText', false) ? { splitLongText: true } : {};
 			return param<boolean>('humanAgent', false)
-				? { recipient: to(), messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: { text: param('text') } }
-				: { recipient: to(), message: { text: param('text') } };
+				? { recipient: to(), messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: { text: param('text') }, ...split }
+				: { recipient: to(), message: { text: param('text') }, ...split };
+		}
 		case 'sendQuickReplies':
 			return { recipient: to(), message: { text: param('text'), quickReplies: quickRepliesOf(param('quickReplies', {})) } };
 		case 'sendMedia': {

@@ -332,6 +332,15 @@ export const properties: INodeProperties[] = [
 	},
 	quickReplies(['sendQuickReplies']),
 	{
+		displayName: 'Split Long Text',
+		name: 'splitLongText',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to send a text over 1000 bytes as up to 10 messages, cut at line breaks or between words (never inside a character or an emoji); otherwise such a text is an error',
+		...on('message', 'sendText'),
+	},
+	{
 		displayName: 'Human Agent Tag',
 		name: 'humanAgent',
 		type: 'boolean',
