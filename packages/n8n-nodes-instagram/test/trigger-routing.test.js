@@ -245,3 +245,26 @@ describe('deduplication', () => {
     expect(Buffer.byteLength(JSON.stringify(wf.staticData))).toBeLessThan(160 * 1024)
   })
 })
+
+describe('a body n8n did not read (a version-2 node, no content type)', () => {
+  const unread = async (raw, headers = { 'x-hub-signature-256': sign(raw) }) => {
+    const ctx = webhookContext(trigger, { store, params: { registration: 'manual' }, method: 'POST', headers, unreadBody: raw, typeVersion: 2, ...fresh() })
+    const result = await trigger.webhook.call(ctx)
+    return { status: ctx.res.statusCode, body: ctx.res.body, result }
+  }
+
+  test('is read from the request stream: the signature is checked on those bytes, the events come out', async () => {
+    const { status, result } = await unread(EVERY_KIND)
+    expect(status).toBe(200)
+    expect(result.workflowData.reduce((n, items) => n + items.length, 0)).toBe(11)
+    const forged = await unread(EVERY_KIND, { 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) })
+    expect(forged).toMatchObject({ status: 401, body: 'SIGNATURE_MISMATCH', result: { noWebhookResponse: true } })
+  })
+
+  test('over 1 MiB: 413, nothing read further, nothing started', async () => {
+    const big = Buffer.alloc(1_048_577, 0x20)
+    const { status, body, result } = await unread(big)
+    expect({ status, body }).toEqual({ status: 413, body: 'PAYLOAD_TOO_LARGE' })
+    expect(result).toEqual({ noWebhookResponse: true })
+  })
+})

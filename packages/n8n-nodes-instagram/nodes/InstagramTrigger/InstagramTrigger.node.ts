@@ -72,6 +72,31 @@ const routingOption = (defaultValue: 'single' | 'byKind', version: number[]) => 
 	displayOptions: { show: { '@version': version } },
 });
 
+/** Larger bodies are refused (the addon's default `maxBodyBytes`: Meta batches up to 1,000 updates). */
+const MAX_BODY_BYTES = 1_048_576;
+const TOO_LARGE = Symbol('too large');
+
+/**
+ * The exact bytes of the request body. n8n reads them into `rawBody` for the content types it
+ * parses (Meta sends `application/json`); for a node of version 2 it leaves any other request
+ * (no content type, say) unread, and then the stream is read here.
+ */
+async function rawBodyOf(req: object): Promise<Buffer | undefined | typeof TOO_LARGE> {
+	const given = (req as { rawBody?: Buffer }).rawBody;
+	if (given !== undefined) return given;
+	const stream = req as Partial<NodeJS.ReadableStream> & { readableEnded?: boolean };
+	if (typeof stream[Symbol.asyncIterator] !== 'function' || stream.readableEnded) return undefined;
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+		const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+		size += bytes.length;
+		if (size > MAX_BODY_BYTES) return TOO_LARGE;
+		chunks.push(bytes);
+	}
+	return Buffer.concat(chunks);
+}
+
 const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, Math.floor(Number(n) || min)));
 
 export class InstagramTrigger implements INodeType {
@@ -269,7 +294,8 @@ export class InstagramTrigger implements INodeType {
 
 		const secrets = webhookSecrets(credentials);
 		if (secrets.length === 0) return answer(500, 'NO_APP_SECRET: set the Meta App Secret (or App Secret) in the credential');
-		const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody;
+		const rawBody = await rawBodyOf(req);
+		if (rawBody === TOO_LARGE) return answer(413, 'PAYLOAD_TOO_LARGE');
 		if (rawBody === undefined) throw new NodeOperationError(this.getNode(), 'The raw request body is not available');
 		const result = verifyWebhookSync(
 			{

@@ -260,6 +260,13 @@ function fakeResponse() {
 }
 
 /** The part of IWebhookFunctions the trigger uses. `rawBody`: the bytes "received". */
+/** `buf` in chunks of at most 64 KiB, as a socket delivers it. */
+function chunksOf(buf) {
+  const out = []
+  for (let i = 0; i < buf.length; i += 65536) out.push(buf.subarray(i, i + 65536))
+  return out
+}
+
 /**
  * The part of IWebhookFunctions the trigger uses. `staticData`: the node's workflow static data
  * (pass the same object to several calls, as n8n keeps it between executions); `mode`: 'trigger'
@@ -267,7 +274,7 @@ function fakeResponse() {
  * (the trigger remembers the events it saw per workflow and node) unless `workflowId` is given.
  */
 let webhookContexts = 0
-function webhookContext(nodeType, { store, method, query = {}, headers = {}, rawBody, params = {}, workflowId = `wf-${++webhookContexts}`, typeVersion = 1, staticData = {}, mode = 'trigger' }) {
+function webhookContext(nodeType, { store, method, query = {}, headers = {}, rawBody, unreadBody, params = {}, workflowId = `wf-${++webhookContexts}`, typeVersion = 1, staticData = {}, mode = 'trigger' }) {
   const res = fakeResponse()
   let body = {}
   if (rawBody !== undefined) {
@@ -275,7 +282,10 @@ function webhookContext(nodeType, { store, method, query = {}, headers = {}, raw
       body = JSON.parse(rawBody.toString())
     } catch {}
   }
-  const req = { method, query, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), body, rawBody }
+  const fields = { method, query, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), body, rawBody }
+  // `unreadBody`: what n8n leaves for a version-2 node when it does not parse the content type:
+  // no rawBody, the request stream unread (chunks of the given bytes)
+  const req = unreadBody === undefined ? fields : Object.assign(require('node:stream').Readable.from(chunksOf(unreadBody)), { ...fields, rawBody: undefined })
   return {
     res,
     getCredentials: async () => store.read(),
