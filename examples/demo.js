@@ -65,6 +65,7 @@ async function main() {
 
     await conversation(mock)
     webhooks()
+    await beyondDms(mock, start + 3600e3)
   } finally {
     await mock.close()
   }
@@ -131,6 +132,63 @@ function webhooks() {
   line(`same signature over JSON.stringify(JSON.parse(body)) → ${forged.status} ${forged.reason}`)
   const unsigned = ig.verifyWebhookSync({ method: 'POST', headers: {}, body }, secrets)
   line(`forged POST without a signature → ${unsigned.status} ${unsigned.reason}`)
+}
+
+/** Comment → private reply → public reply, and the context an AI agent reads before it answers. */
+async function beyondDms(mock, now) {
+  const token = mock.tokens.issueLongLived({ loginType: 'instagram' })
+  const auth = { accessToken: token }
+  const options = { instagramUrl: mock.url }
+
+  step('A comment on a post: private reply, then public reply (the ManyChat round)')
+  const comment = (extra) => ({ field: 'comments', value: { id: '17865799348089039', text: 'How much is this?', from: { id: '1254477777772919', username: 'ana.b' }, media: { id: '17887498072083520', media_product_type: 'FEED' }, ...extra } })
+  const deliver = (payload) => {
+    const body = Buffer.from(JSON.stringify(payload))
+    const signature = 'sha256=' + crypto.createHmac('sha256', APP_SECRET).update(body).digest('hex')
+    return ig.verifyWebhookSync({ method: 'POST', headers: { 'X-Hub-Signature-256': signature }, body }, { appSecret: APP_SECRET })
+  }
+  const [event] = deliver({ object: 'instagram', entry: [{ id: '17841405793187218', time: Math.floor(now / 1000), changes: [comment()] }] }).events
+  line(`webhook → ${event.type} by @${event.comment.fromUsername}: ${JSON.stringify(event.comment.text)} (route ${event.route}, dedupeKey ${event.dedupeKey.slice(0, 8)}…)`)
+  const [again] = deliver({ object: 'instagram', entry: [{ id: '17841405793187218', time: Math.floor(now / 1000) + 5, changes: [comment({ ad_id: '120210000000000009' })] }] }).events
+  line(`the same comment again, with ad_id (other bytes) → id ${again.id === event.id ? 'same' : 'differs'}, dedupeKey ${again.dedupeKey === event.dedupeKey ? 'same: a trigger drops it' : 'differs'}`)
+  const window = ig.messagingWindow({ commentAt: event.timestamp }, { now })
+  line(`messagingWindow for the comment → private reply allowed: ${window.privateReply} (until ${when(window.privateReplyUntil)})`)
+  const dm = await ig.sendMessage({ ...auth, recipient: { commentId: event.comment.id }, message: { text: 'Hi Ana! It is 49 €. Shall I reserve one for you?' } }, options)
+  line(`private reply (sendMessage, recipient.commentId) → message ${dm.messageId.slice(0, 12)}…`)
+  try {
+    await ig.sendMessage({ ...auth, recipient: { commentId: event.comment.id }, message: { text: 'Hello again' } }, options)
+  } catch (e) {
+    line(`a second private reply to the same comment → ${e.code} (Graph ${e.graphCode}/${e.graphSubcode}): Meta allows one`)
+  }
+  const reply = await ig.replyToComment({ ...auth, commentId: event.comment.id, text: 'Sent you a DM 📩' }, options)
+  line(`public reply (replyToComment) → comment ${reply.id}`)
+
+  step('Context for an AI agent: who is writing, what was said, what may be sent')
+  const user = '1254477777772919'
+  mock.profiles.set(user, { name: 'Ana Batista', username: 'ana.b', followerCount: 812, userFollowsBusiness: true, businessFollowsUser: false })
+  const profile = await ig.getUserProfile({ ...auth, userId: user }, options)
+  line(`getUserProfile → ${profile.name} (@${profile.username}), ${profile.followerCount} followers, follows you: ${profile.userFollowsAccount}`)
+  const history = await ig.getMessages({ ...auth, userId: user, limit: 5 }, options)
+  line(`getMessages({ userId, limit: 5 }) → conversation ${history.conversationId.slice(0, 10)}…, newest first:`)
+  for (const m of history.messages) {
+    const what = m.text !== undefined ? JSON.stringify(m.text) : `[${(m.attachments || []).map((a) => a.type).join(', ')}]`
+    line(`  ${when(m.createdAt)} ${m.direction.padEnd(8)} ${what}`)
+  }
+  const lastFromUser = history.messages.find((m) => m.direction === 'incoming')
+  const allowed = ig.messagingWindow({ lastUserMessageAt: lastFromUser.createdAt }, { now })
+  line(`messagingWindow from their last message → ${allowed.allowed} until ${when(allowed.standardUntil)}`)
+  const inbox = await ig.listConversations({ ...auth, limit: 3 }, options)
+  line(`listConversations({ limit: 3 }) → ${inbox.conversations.length} conversations, most recent first${inbox.nextCursor ? ', more after nextCursor' : ''}`)
+  const long = ('Here is everything about our shipping. ' + 'Parcels to Portugal take 2–3 days 🚚📦, to Japan 5–7 (東京・大阪へ発送します). ').repeat(22)
+  const sent = await ig.sendMessage({ ...auth, recipient: { id: user }, message: { text: long }, splitLongText: true }, options)
+  line(`a ${Buffer.byteLength(long)}-byte answer with splitLongText → ${sent.parts.length} messages of ${sent.parts.map((p) => Buffer.byteLength(p.text)).join(', ')} bytes, in order`)
+  await ig.markSeen({ ...auth, userId: user }, options)
+  line('markSeen → the conversation shows as read')
+
+  step('Greeting: ice breakers for new conversations')
+  await ig.setIceBreakers({ ...auth, iceBreakers: [{ locale: 'default', questions: [{ question: 'What are your opening hours?', payload: 'HOURS' }, { question: 'Do you ship abroad?', payload: 'SHIPPING' }] }] }, options)
+  const breakers = await ig.getIceBreakers(auth, options)
+  line(`setIceBreakers, then getIceBreakers → ${breakers.map((b) => `${b.locale}: ${b.questions.map((q) => JSON.stringify(q.question)).join(', ')}`).join('; ')}`)
 }
 
 main().catch((e) => {
