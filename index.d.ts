@@ -30,6 +30,19 @@ export interface CallOptions {
    * also the `issuedAt` of a grant.
    */
   now?: number
+  /**
+   * Client-side pacing of `sendMessage`, `markSeen`, `listConversations` and `getMessages`
+   * within this process: a burst queues under Meta's published limits (per account) and
+   * sends to one recipient start in call order. Default `true`; `false` sends at once, with
+   * no per-recipient ordering.
+   */
+  pacing?: boolean
+  /**
+   * The longest a paced call waits for its turn, in milliseconds; a call that would wait
+   * longer fails with `RATE_LIMITED` (`retryable`, not sent). Default 60000; 0 = never
+   * wait. A finite integer ≥ 0.
+   */
+  pacingMaxWaitMs?: number
 }
 
 /** When `preAuthenticate` refreshes. All in milliseconds. */
@@ -1024,7 +1037,8 @@ export declare function listConversations(req: ListConversationsRequest, options
 
 /**
  * Marks the person's messages as seen: exactly `sendMessage` with `recipient: { id: userId }`
- * and `senderAction: 'mark_seen'` (a write: not retried after a timeout or a bare 5xx).
+ * and `senderAction: 'mark_seen'` (a write: not retried after a timeout or a bare 5xx; in
+ * the recipient's line like `sendMessage`).
  */
 export declare function markSeen(req: MarkSeenRequest, options?: CallOptions): Promise<MarkSeenResult>
 
@@ -1064,7 +1078,8 @@ export declare function replyToComment(req: ReplyToCommentRequest, options?: Cal
  * mistake an `INVALID_ARGUMENT` naming the field, e.g. `message.quickReplies[13]`), then
  * `POST /{apiVersion}/{accountId}/messages`. Never sent twice: a timeout or a connection
  * lost after the request was written is not retried (`TIMEOUT` / `NETWORK`; the message
- * may have been delivered).
+ * may have been delivered). Paced (unless `pacing: false`): sends to one recipient start in
+ * call order, each after the previous one settled.
  */
 export declare function sendMessage(req: SendRequest, options?: CallOptions): Promise<SendResult>
 

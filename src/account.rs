@@ -89,6 +89,7 @@ pub async fn get_account(req: &AccountRequest, opts: &CallOptions) -> Result<Vec
         json: None,
         secrets: vec![&req.access_token],
         idempotence: Idempotence::Repeatable,
+        pacing: None,
     };
     match LoginType::resolve(req.login_type, &req.access_token) {
         LoginType::Instagram => {

@@ -132,6 +132,11 @@ pub enum Error {
     /// all), with what was sent before it. The parts after it were not sent.
     #[error("{source} (split text: part {} of {} failed, the {} before it sent, none after it)", .partial.failed_index + 1, .partial.parts.len(), .partial.sent.len())]
     PartialSend { source: Box<Error>, partial: Box<PartialSend> },
+
+    /// Client-side pacing would have waited longer than `pacingMaxWaitMs`: `RATE_LIMITED`,
+    /// and the request was not sent. `retry_after_ms` is the wait still ahead, when known.
+    #[error("not sent: {detail}")]
+    PacingWait { retry_after_ms: Option<u64>, detail: String },
 }
 
 fn graph_message(code: &ErrorCode, info: &GraphErrorInfo, status: &u16) -> String {
@@ -174,6 +179,7 @@ impl Error {
             Error::Transport { .. } => ErrorCode::Network,
             Error::BadResponse { .. } => ErrorCode::BadResponse,
             Error::PartialSend { source, .. } => source.code(),
+            Error::PacingWait { .. } => ErrorCode::RateLimited,
         }
     }
 
@@ -200,7 +206,9 @@ impl Error {
 
     pub fn retry_after_ms(&self) -> Option<u64> {
         match self {
-            Error::Graph { retry_after_ms, .. } | Error::Status { retry_after_ms, .. } => *retry_after_ms,
+            Error::Graph { retry_after_ms, .. }
+            | Error::Status { retry_after_ms, .. }
+            | Error::PacingWait { retry_after_ms, .. } => *retry_after_ms,
             Error::PartialSend { source, .. } => source.retry_after_ms(),
             _ => None,
         }

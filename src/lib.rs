@@ -6,7 +6,7 @@
 //! - [`time`]: timestamps as the API accepts them;
 //! - [`input`]: caller input → core types, with field paths in errors;
 //! - [`runtime`]: the one HTTP client of the process;
-//! - [`graph`]: the one Graph API client (URLs, auth, timeouts, retries, error mapping);
+//! - [`graph`]: the one Graph API client (URLs, auth, timeouts, retries, error mapping, pacing);
 //! - [`token`]: the token policy and lifecycle (exchange, refresh, preAuthenticate);
 //! - [`account`]: account discovery;
 //! - [`comments`]: public replies to comments, hiding and deleting them;

@@ -159,6 +159,7 @@ fn graph_request_with_secrets_in_its_query() {
         json: None,
         secrets: vec![&token, &client_secret],
         idempotence: Idempotence::Repeatable,
+        pacing: None,
     };
     assert_redacted("GraphRequest", &request);
     assert!(format!("{request:?}").contains("graph.instagram.com/access_token"));

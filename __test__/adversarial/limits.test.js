@@ -9,7 +9,9 @@ const ig = require('../..')
 const { hostileServer, settle } = require('./helpers')
 
 const TOKEN = 'IGAAlimitsTestToken0123456789abcdef'
-const send = (url, extra = {}) => ig.sendMessage({ accessToken: TOKEN, recipient: { id: '2' }, message: { text: 'hi' } }, { instagramUrl: url, timeoutMs: 20000, ...extra })
+// Unpaced (`pacing: false`): these bursts test the connection bound, which pacing (100 starts a
+// second, one send at a time per recipient) would otherwise never reach.
+const send = (url, extra = {}) => ig.sendMessage({ accessToken: TOKEN, recipient: { id: '2' }, message: { text: 'hi' } }, { instagramUrl: url, timeoutMs: 20000, pacing: false, ...extra })
 
 test('a burst of 300 sends to an HTTP/1 server stays near 64 sockets, and every send succeeds', async () => {
   const server = await hostileServer(() => new Promise((resolve) => setTimeout(() => resolve({ body: { recipient_id: '2', message_id: 'mid.1' } }), 50)))

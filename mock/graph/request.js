@@ -50,7 +50,8 @@ function parseFields(fields) {
 
 /**
  * The request log entry of a request: { method, path, query, headers, rawBody, body (parsed JSON
- * or undefined), auth ('bearer' | 'query' | null), token, version ('v24.0' or null), at }.
+ * or undefined), auth ('bearer' | 'query' | null), token, version ('v24.0' or null), at }. The server
+ * adds receivedAt: performance.now() when the request's head arrived (real time, for spacing).
  */
 function readRequest(req, rawBody, now) {
   const url = req.url

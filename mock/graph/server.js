@@ -5,6 +5,7 @@
 // the normal answer (routes/).
 
 const http = require('node:http')
+const { performance } = require('node:perf_hooks')
 const { createClock } = require('./clock')
 const { createTokens, checkRefreshModel, META_LONG_LIVED_SEC } = require('./tokens')
 const { createUsage } = require('./usage')
@@ -86,8 +87,9 @@ async function startMockGraph(options = {}) {
     if (requests.length > maxLogEntries) requests.splice(0, requests.length - Math.floor(maxLogEntries / 2))
   }
 
-  function dispatch(req, res, rawBody) {
+  function dispatch(req, res, rawBody, receivedAt) {
     const e = readRequest(req, rawBody, clock.now())
+    e.receivedAt = receivedAt
     if (controlEnabled && e.path.startsWith('/__mock/')) return controlAnswer(mock, e, res)
     logEntry(e)
     if (faults.queue.length) {
@@ -109,11 +111,13 @@ async function startMockGraph(options = {}) {
   const sockets = new Set()
   let connectionCount = 0
   const server = http.createServer((req, res) => {
+    // Real (monotonic) time, unlike the mock clock: when the request's head arrived.
+    const receivedAt = performance.now()
     const chunks = []
     req.on('data', (c) => chunks.push(c))
     req.on('end', () => {
       const raw = chunks.length === 0 ? '' : chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString()
-      dispatch(req, res, raw)
+      dispatch(req, res, raw, receivedAt)
     })
   })
   m.server = server

@@ -81,13 +81,6 @@ networked! {
     #[doc = " following `paging.next`."]
     get_account: "req: GetAccountRequest, options?: CallOptions" -> "Promise<InstagramAccount[]>", Vec<InstagramAccount> = account::get_account;
 
-    #[doc = " Sends a message, a sender action or a reaction. Checked before any network call (each"]
-    #[doc = " mistake an `INVALID_ARGUMENT` naming the field, e.g. `message.quickReplies[13]`), then"]
-    #[doc = " `POST /{apiVersion}/{accountId}/messages`. Never sent twice: a timeout or a connection"]
-    #[doc = " lost after the request was written is not retried (`TIMEOUT` / `NETWORK`; the message"]
-    #[doc = " may have been delivered)."]
-    send_message: "req: SendRequest, options?: CallOptions" -> "Promise<SendResult>", SendResult = messaging::send_message;
-
     #[doc = " Answers a comment publicly: `POST /{apiVersion}/{commentId}/replies`. Never sent twice (a"]
     #[doc = " timeout or a connection lost after the request was written is not retried: the reply may"]
     #[doc = " have been posted)."]
@@ -112,10 +105,6 @@ networked! {
     #[doc = " The newest messages of a conversation (by `conversationId`, or with the person `userId`),"]
     #[doc = " newest first: `GET /{apiVersion}/{conversationId}?fields=messages.limit(n){…}` (1–22 requests)."]
     get_messages: "req: GetMessagesRequest, options?: CallOptions" -> "Promise<MessageHistory>", MessageHistory = conversations::get_messages;
-
-    #[doc = " Marks the person's messages as seen: exactly `sendMessage` with `recipient: { id: userId }`"]
-    #[doc = " and `senderAction: 'mark_seen'` (a write: not retried after a timeout or a bare 5xx)."]
-    mark_seen: "req: MarkSeenRequest, options?: CallOptions" -> "Promise<MarkSeenResult>", MarkSeenResult = messaging::mark_seen;
 
     #[doc = " Sets the ice breakers (up to 4 questions a person can tap to start a conversation) of every"]
     #[doc = " locale, replacing all there are: `POST /{apiVersion}/{accountId}/messenger_profile`. Exactly one"]
@@ -142,6 +131,26 @@ networked! {
     #[doc = " Removes the persistent menu of every locale: `DELETE /{apiVersion}/{accountId}/messenger_profile`"]
     #[doc = " with `{\"fields\": [\"persistent_menu\"]}`. Idempotent: retried like the account calls."]
     delete_persistent_menu: "req: MessengerProfileRequest, options?: CallOptions" -> "Promise<MessengerProfileResult>", MessengerProfileResult = messenger_profile::delete_persistent_menu;
+}
+
+/// Sends a message, a sender action or a reaction. Checked before any network call (each
+/// mistake an `INVALID_ARGUMENT` naming the field, e.g. `message.quickReplies[13]`), then
+/// `POST /{apiVersion}/{accountId}/messages`. Never sent twice: a timeout or a connection
+/// lost after the request was written is not retried (`TIMEOUT` / `NETWORK`; the message
+/// may have been delivered). Paced (unless `pacing: false`): sends to one recipient start in
+/// call order, each after the previous one settled.
+#[napi(ts_args_type = "req: SendRequest, options?: CallOptions", ts_return_type = "Promise<SendResult>")]
+pub fn send_message<'e>(env: &'e Env, req: Unknown, options: Option<Unknown>) -> Networked<'e, SendResult> {
+    // The place in the recipient's line is taken here, on the JavaScript thread, in call order.
+    networked(env, req, options, messaging::send_message_in_order)
+}
+
+/// Marks the person's messages as seen: exactly `sendMessage` with `recipient: { id: userId }`
+/// and `senderAction: 'mark_seen'` (a write: not retried after a timeout or a bare 5xx; in
+/// the recipient's line like `sendMessage`).
+#[napi(ts_args_type = "req: MarkSeenRequest, options?: CallOptions", ts_return_type = "Promise<MarkSeenResult>")]
+pub fn mark_seen<'e>(env: &'e Env, req: Unknown, options: Option<Unknown>) -> Networked<'e, MarkSeenResult> {
+    networked(env, req, options, messaging::mark_seen)
 }
 
 /// The checked credential, policy and call options of the token hooks.

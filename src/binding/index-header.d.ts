@@ -30,6 +30,19 @@ export interface CallOptions {
    * also the `issuedAt` of a grant.
    */
   now?: number
+  /**
+   * Client-side pacing of `sendMessage`, `markSeen`, `listConversations` and `getMessages`
+   * within this process: a burst queues under Meta's published limits (per account) and
+   * sends to one recipient start in call order. Default `true`; `false` sends at once, with
+   * no per-recipient ordering.
+   */
+  pacing?: boolean
+  /**
+   * The longest a paced call waits for its turn, in milliseconds; a call that would wait
+   * longer fails with `RATE_LIMITED` (`retryable`, not sent). Default 60000; 0 = never
+   * wait. A finite integer ≥ 0.
+   */
+  pacingMaxWaitMs?: number
 }
 
 /** When `preAuthenticate` refreshes. All in milliseconds. */

@@ -1,7 +1,8 @@
 //! The conversation context an AI agent needs (docs/API-beyond-dms.md, "Conversation
 //! context"): the inbox (`listConversations`) and the newest messages of one conversation
 //! (`getMessages`). Both are idempotent reads (retried like the account calls) and bounded in
-//! requests: at most 5 pages per `listConversations`, at most 22 requests per `getMessages`.
+//! requests: at most 5 pages per `listConversations`, at most 22 requests per `getMessages`;
+//! every request is paced in the `conversations` class (2 a second per account).
 //!
 //! Paging follows Meta's `paging.cursors.after` only, never a `paging.next` URL (the URL is
 //! rebuilt on the configured base, so the token goes nowhere else).
@@ -9,7 +10,10 @@
 mod wire;
 
 use crate::error::Error;
-use crate::graph::{self, account_id, auth_request, numeric_id, opaque_id, Auth, CallOptions, Idempotence};
+use crate::graph::pacing::Class;
+use crate::graph::{
+    self, account_id, auth_request, numeric_id, opaque_id, Auth, CallOptions, GraphRequest, Idempotence,
+};
 use wire::{WireConversation, WireConversationMessages, WireMessage, WirePage};
 
 /// The most requests one `listConversations` call makes.
@@ -177,6 +181,19 @@ fn count(field: &str, given: Option<f64>, default: u32, max: u32) -> Result<u32,
     }
 }
 
+/// `GET {base}/{v}/{path…}?{query}`: an idempotent read, paced in the `conversations` class of
+/// `account` (every request of these calls is).
+fn read<'a>(
+    auth: &'a Auth<'_>,
+    opts: &CallOptions,
+    account: &str,
+    path: &[&str],
+    query: &[(&str, &str)],
+) -> GraphRequest<'a> {
+    auth.request(opts, reqwest::Method::GET, path, query, None, Idempotence::Repeatable)
+        .paced(auth.account_key(opts, account), vec![Class::Conversations])
+}
+
 /// `GET {base}/{v}/{accountId}/conversations?platform=instagram&fields=…&limit=…[&after=…]`,
 /// following `paging.cursors.after` until `limit`, the last page, or 5 requests.
 pub async fn list_conversations(req: &ListConversationsRequest, opts: &CallOptions) -> Result<ConversationPage, Error> {
@@ -193,14 +210,7 @@ pub async fn list_conversations(req: &ListConversationsRequest, opts: &CallOptio
         let want = (limit - conversations.len()).to_string();
         let mut query = vec![("platform", "instagram"), ("fields", CONVERSATION_FIELDS), ("limit", want.as_str())];
         query.extend(cursor.as_deref().map(|c| ("after", c)));
-        let request = auth.request(
-            opts,
-            reqwest::Method::GET,
-            &[account, "conversations"],
-            &query,
-            None,
-            Idempotence::Repeatable,
-        );
+        let request = read(&auth, opts, account, &[account, "conversations"], &query);
         let page = graph::execute::<WirePage<WireConversation>>(&request, opts).await?.body;
         for c in page.data {
             conversations.push(c.into_conversation()?);
@@ -251,18 +261,11 @@ pub async fn get_messages(req: &GetMessagesRequest, opts: &CallOptions) -> Resul
         }
     };
     let fields = format!("messages.limit({limit}){{{MESSAGE_FIELDS}}}");
-    let request = auth.request(
-        opts,
-        reqwest::Method::GET,
-        &[conversation.as_str()],
-        &[("fields", fields.as_str())],
-        None,
-        Idempotence::Repeatable,
-    );
+    let request = read(&auth, opts, account, &[conversation.as_str()], &[("fields", fields.as_str())]);
     let answer = graph::execute::<WireConversationMessages>(&request, opts).await?.body;
     let mut messages = Vec::new();
     for listed in answer.messages.map(|m| m.data).unwrap_or_default().into_iter().take(limit) {
-        let message = if listed.lacks_details() { read_message(&auth, opts, listed).await? } else { listed };
+        let message = if listed.lacks_details() { read_message(&auth, opts, account, listed).await? } else { listed };
         messages.push(message.into_message(user)?);
     }
     // Stable: ties keep Meta's order.
@@ -278,8 +281,7 @@ async fn conversation_with(
     user: &str,
 ) -> Result<Option<String>, Error> {
     let query = [("platform", "instagram"), ("user_id", user), ("fields", "id")];
-    let request =
-        auth.request(opts, reqwest::Method::GET, &[account, "conversations"], &query, None, Idempotence::Repeatable);
+    let request = read(auth, opts, account, &[account, "conversations"], &query);
     let page = graph::execute::<WirePage<WireConversation>>(&request, opts).await?.body;
     match page.data.into_iter().next() {
         None => Ok(None),
@@ -288,18 +290,16 @@ async fn conversation_with(
 }
 
 /// The fallback: `GET {base}/{v}/{messageId}?fields=…` for a message listed by id only.
-async fn read_message(auth: &Auth<'_>, opts: &CallOptions, listed: WireMessage) -> Result<WireMessage, Error> {
+async fn read_message(
+    auth: &Auth<'_>,
+    opts: &CallOptions,
+    account: &str,
+    listed: WireMessage,
+) -> Result<WireMessage, Error> {
     let Some(id) = listed.id.filter(|id| !id.is_empty()) else {
         return Err(Error::bad_response(Some(200), "a message without an id"));
     };
-    let request = auth.request(
-        opts,
-        reqwest::Method::GET,
-        &[id.as_str()],
-        &[("fields", MESSAGE_FIELDS)],
-        None,
-        Idempotence::Repeatable,
-    );
+    let request = read(auth, opts, account, &[id.as_str()], &[("fields", MESSAGE_FIELDS)]);
     graph::execute::<WireMessage>(&request, opts).await.map(|a| a.body)
 }
 

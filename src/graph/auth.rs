@@ -2,6 +2,7 @@
 //! docs/API-beyond-dms.md): the token, the login flavour and the app secret, declared once
 //! ([`auth_request!`]) and turned into a [`GraphRequest`] on the flavour's host.
 
+use super::pacing::AccountKey;
 use super::{BaseUrl, CallOptions, GraphRequest, Idempotence, LoginType};
 use crate::error::Error;
 use crate::messaging::appsecret_proof;
@@ -99,7 +100,13 @@ impl<'a> Auth<'a> {
             json,
             secrets,
             idempotence,
+            pacing: None,
         }
+    }
+
+    /// Whose pacing limits a request for `account` (`"me"` or digits) counts against.
+    pub fn account_key(&self, opts: &CallOptions, account: &str) -> AccountKey {
+        AccountKey::new(self.base(opts), account, self.token)
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod auth;
 mod options;
+pub mod pacing;
 mod response;
 mod retry;
 
@@ -69,6 +70,8 @@ pub struct GraphRequest<'a> {
     /// Every secret of this call, scrubbed from any text that reaches an error.
     pub secrets: Vec<&'a Secret>,
     pub idempotence: Idempotence,
+    /// The account and classes this request is paced in; `None`: not paced.
+    pub pacing: Option<pacing::Paced>,
 }
 
 impl std::fmt::Debug for GraphRequest<'_> {
@@ -78,11 +81,17 @@ impl std::fmt::Debug for GraphRequest<'_> {
             .field("bearer", &self.bearer)
             .field("json_bytes", &self.json.as_ref().map(Vec::len))
             .field("idempotence", &self.idempotence)
+            .field("pacing", &self.pacing)
             .finish_non_exhaustive()
     }
 }
 
 impl GraphRequest<'_> {
+    /// This request, paced in `classes` for `key` (when the call's options keep pacing on).
+    pub fn paced(self, key: pacing::AccountKey, classes: Vec<pacing::Class>) -> Self {
+        GraphRequest { pacing: Some(pacing::Paced { key, classes }), ..self }
+    }
+
     /// `GET host/path` without the query, for messages.
     fn describe(&self) -> String {
         format!("{} {}{}", self.method, self.url.host_str().unwrap_or(""), self.url.path())
@@ -96,10 +105,15 @@ pub struct GraphAnswer<T> {
     pub usage: Usage,
 }
 
-/// Sends `req`, retrying as API.md says, and parses the answer as `T`.
+/// Sends `req`, retrying as API.md says, and parses the answer as `T`. A paced request
+/// (with `opts.pacing`) waits for its slot before every attempt, retries included.
 pub async fn execute<T: DeserializeOwned>(req: &GraphRequest<'_>, opts: &CallOptions) -> Result<GraphAnswer<T>, Error> {
+    let paced = req.pacing.as_ref().filter(|_| opts.pacing);
     let mut attempt = 0;
     loop {
+        if let Some(paced) = paced {
+            pacing::slot(paced, opts.pacing_max_wait).await?;
+        }
         let result = match attempt_once(req, opts).await {
             Ok(raw) => {
                 let usage = raw.usage();
@@ -111,6 +125,9 @@ pub async fn execute<T: DeserializeOwned>(req: &GraphRequest<'_>, opts: &CallOpt
             Ok(answer) => return Ok(answer),
             Err(e) => e,
         };
+        if let Some(paced) = paced {
+            pacing::hold(paced, &err);
+        }
         match retry::next_step(&err, attempt, opts.max_retries, req.idempotence, fastrand::f64()) {
             retry::Next::RetryAfter(wait) => {
                 tokio::time::sleep(wait).await;

@@ -1,5 +1,5 @@
 //! Per-call options (`CallOptions` of API.md): base URLs, API version, timeout, retries,
-//! and the clock.
+//! the clock, and client-side pacing.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -15,6 +15,8 @@ pub const DEFAULT_FACEBOOK_URL: &str = "https://graph.facebook.com";
 pub const DEFAULT_API_VERSION: &str = "v24.0";
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// How long a paced call may wait for its turn by default (docs/API-beyond-dms.md, "Client-side pacing").
+pub const DEFAULT_PACING_MAX_WAIT_MS: u64 = 60_000;
 /// Upper bounds that keep a typo from turning into a call that never ends.
 const MAX_TIMEOUT_MS: f64 = 600_000.0;
 const MAX_RETRIES: f64 = 10.0;
@@ -41,6 +43,15 @@ pub struct CallOptionsInput {
     /// Epoch milliseconds that replace the clock for every time decision (tests, replays);
     /// also the `issuedAt` of a grant.
     pub now: Option<f64>,
+    /// Client-side pacing of `sendMessage`, `markSeen`, `listConversations` and `getMessages`
+    /// within this process: a burst queues under Meta's published limits (per account) and
+    /// sends to one recipient start in call order. Default `true`; `false` sends at once, with
+    /// no per-recipient ordering.
+    pub pacing: Option<bool>,
+    /// The longest a paced call waits for its turn, in milliseconds; a call that would wait
+    /// longer fails with `RATE_LIMITED` (`retryable`, not sent). Default 60000; 0 = never
+    /// wait. A finite integer ≥ 0.
+    pub pacing_max_wait_ms: Option<f64>,
 }
 
 /// Checked call options.
@@ -53,6 +64,10 @@ pub struct CallOptions {
     pub max_retries: u32,
     /// Epoch ms that replaces the clock for every time decision, when given.
     pub now: Option<i64>,
+    /// Whether paced requests wait for their slot ([`super::pacing`]).
+    pub pacing: bool,
+    /// The longest one pacing wait may last.
+    pub pacing_max_wait: Duration,
 }
 
 impl Default for CallOptions {
@@ -89,6 +104,14 @@ impl CallOptions {
             Some(n) if n.is_finite() && (0.0..=MAX_TIME_MS as f64).contains(&n) => Some(n.round() as i64),
             Some(_) => return Err(Error::invalid("options.now", "must be epoch milliseconds")),
         };
+        let pacing_max_wait_ms = match input.pacing_max_wait_ms {
+            None => DEFAULT_PACING_MAX_WAIT_MS,
+            // `as` saturates: a wait beyond u64 milliseconds is "forever" in every sense.
+            Some(ms) if ms.is_finite() && ms >= 0.0 && ms.fract() == 0.0 => ms as u64,
+            Some(_) => {
+                return Err(Error::invalid("options.pacingMaxWaitMs", "must be a whole number of ms, 0 or more"))
+            }
+        };
         Ok(CallOptions {
             instagram_url,
             facebook_url,
@@ -96,6 +119,8 @@ impl CallOptions {
             timeout: Duration::from_millis(timeout_ms),
             max_retries,
             now,
+            pacing: input.pacing.unwrap_or(true),
+            pacing_max_wait: Duration::from_millis(pacing_max_wait_ms),
         })
     }
 
@@ -261,6 +286,9 @@ mod tests {
         bad(CallOptionsInput { timeout_ms: Some(f64::NAN), ..Default::default() }, "options.timeoutMs");
         bad(CallOptionsInput { max_retries: Some(1.5), ..Default::default() }, "options.maxRetries");
         bad(CallOptionsInput { api_version: Some("24".into()), ..Default::default() }, "options.apiVersion");
+        for ms in [-1.0, 0.5, f64::NAN, f64::INFINITY] {
+            bad(CallOptionsInput { pacing_max_wait_ms: Some(ms), ..Default::default() }, "options.pacingMaxWaitMs");
+        }
         // Found by the bad-input suite: a `now` past JavaScript's last date overflowed the
         // token decision's arithmetic (a panic reaching Node).
         bad(CallOptionsInput { now: Some(1e300), ..Default::default() }, "options.now");
@@ -271,5 +299,14 @@ mod tests {
         assert_eq!(o.api_version, "v21.0");
         assert_eq!(o.timeout, Duration::from_millis(30_000));
         assert_eq!(o.max_retries, 2);
+        assert!(o.pacing);
+        assert_eq!(o.pacing_max_wait, Duration::from_millis(60_000));
+        let o = CallOptions::from_input(&CallOptionsInput {
+            pacing: Some(false),
+            pacing_max_wait_ms: Some(0.0),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!((o.pacing, o.pacing_max_wait), (false, Duration::ZERO));
     }
 }

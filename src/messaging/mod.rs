@@ -38,7 +38,7 @@ pub use content::{
 };
 pub use model::SendRequest;
 pub use seen::{as_send as seen_as_send, mark_seen, MarkSeenRequest, MarkSeenResult};
-pub use send::{send_message, PartialSend, SendResult, SentPart};
+pub use send::{send_message, send_message_in_order, PartialSend, SendResult, SentPart};
 pub use split::{split_text, MAX_TEXT_PARTS};
 pub use validate::prepare;
 pub use window::{messaging_window, MessagingWindow, WindowOptions, WindowRequest};

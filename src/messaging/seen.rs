@@ -2,8 +2,10 @@
 //! and `senderAction: 'mark_seen'` — the same wire body, checks, errors and retry class (a
 //! write). Its own export because it is its own AI-agent tool.
 
+use std::future::Future;
+
 use super::model::{Recipient, SendRequest};
-use super::send::send_message;
+use super::send::send_message_in_order;
 use crate::error::Error;
 use crate::graph::{account_id, auth_request, numeric_id, Auth, CallOptions};
 
@@ -44,10 +46,17 @@ pub fn as_send(req: &MarkSeenRequest) -> Result<SendRequest, Error> {
     })
 }
 
-/// `POST {base}/{v}/{accountId}/messages` with `{"recipient":{"id":…},"sender_action":"mark_seen"}`.
-pub async fn mark_seen(req: &MarkSeenRequest, opts: &CallOptions) -> Result<MarkSeenResult, Error> {
-    let sent = send_message(&as_send(req)?, opts).await?;
-    Ok(MarkSeenResult { recipient_id: sent.recipient_id })
+/// `POST {base}/{v}/{accountId}/messages` with `{"recipient":{"id":…},"sender_action":"mark_seen"}`,
+/// in its recipient's line as `sendMessage` is (the place taken now, when the call is made).
+pub fn mark_seen(
+    req: MarkSeenRequest,
+    opts: CallOptions,
+) -> impl Future<Output = Result<MarkSeenResult, Error>> + Send + 'static {
+    let send = as_send(&req).map(|send| send_message_in_order(send, opts));
+    async move {
+        let sent = send?.await?;
+        Ok(MarkSeenResult { recipient_id: sent.recipient_id })
+    }
 }
 
 #[cfg(test)]

@@ -97,6 +97,7 @@ pub async fn exchange(req: &ExchangeRequest, opts: &CallOptions) -> Result<Token
         json: None,
         secrets: vec![&req.access_token, &req.client_secret],
         idempotence: Idempotence::Repeatable,
+        pacing: None,
     };
     call(&request, login_type, opts).await
 }
@@ -121,6 +122,7 @@ pub async fn refresh(req: &RefreshRequest, opts: &CallOptions) -> Result<TokenGr
         json: None,
         secrets: vec![&req.access_token],
         idempotence: Idempotence::Repeatable,
+        pacing: None,
     };
     call(&request, LoginType::Instagram, opts).await
 }
