@@ -6,7 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { getAccount, sendMessage } from 'instagram-native';
+import { getAccount, messagingWindow, sendMessage } from 'instagram-native';
 import type { Button, SendRequest, TemplateElement } from 'instagram-native';
 import { CREDENTIAL_TYPE, callOptions, isPageToken, loginType } from '../../credentials/InstagramNativeApi.credentials';
 import { failureItem, toNodeError } from './errors';
@@ -86,6 +86,38 @@ function buildRequest(this: IExecuteFunctions, operation: string, i: number): Re
 	}
 }
 
+/** The kinds of trigger event whose time opens the messaging window: the person wrote or tapped. */
+const OPENS_WINDOW = new Set(['message', 'postback']);
+
+/**
+ * Meta's messaging rules, checked before the network when the input item is the Instagram
+ * Trigger's event for this recipient (its `timestamp` is when the person wrote, or when the
+ * comment was made): a send Meta would refuse fails here with OUTSIDE_MESSAGING_WINDOW. A time
+ * the item does not give is not guessed (sendMessage itself never refuses by time).
+ */
+function windowCheck(item: IDataObject, request: Request): void {
+	const at = item.timestamp;
+	if (typeof at !== 'number' || !(at > 0)) return;
+	const recipient = request.recipient as { id?: string; commentId?: string };
+	let refusal: string | undefined;
+	if (recipient.commentId !== undefined) {
+		const comment = item.comment as IDataObject | undefined;
+		if (comment?.id !== recipient.commentId) return;
+		if (messagingWindow({ commentAt: at }).privateReply === false) {
+			refusal = 'The comment is more than 7 days old: Meta no longer allows a private reply to it';
+		}
+	} else {
+		if (item.senderId !== recipient.id || !OPENS_WINDOW.has(String(item.type))) return;
+		const allowed = messagingWindow({ lastUserMessageAt: at }).allowed;
+		const tagged = request.tag === 'HUMAN_AGENT';
+		if (allowed === 'none') refusal = "The person's message is more than 7 days old: Meta allows no message until they write again";
+		else if (allowed === 'human_agent' && !tagged) {
+			refusal = "The person's message is more than 24 hours old: only a message a person writes, sent with the Human Agent tag, is allowed";
+		}
+	}
+	if (refusal) throw { code: 'OUTSIDE_MESSAGING_WINDOW', retryable: false, message: `${refusal} (checked before sending; nothing was sent)` };
+}
+
 export class Instagram implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Instagram Native',
@@ -129,8 +161,10 @@ export class Instagram implements INodeType {
 					out.push({ json: result as IDataObject, pairedItem: { item: i } });
 					continue;
 				}
+				const built = buildRequest.call(this, operation, i);
+				if (this.getNodeParameter('checkWindow', i, true) as boolean) windowCheck(items[i].json, built);
 				const request = {
-					...buildRequest.call(this, operation, i),
+					...built,
 					accessToken: session.accessToken,
 					accountId: session.accountId,
 					loginType: session.loginType,

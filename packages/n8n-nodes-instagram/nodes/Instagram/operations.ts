@@ -10,6 +10,7 @@ import {
 	hideComment,
 	listConversations,
 	markSeen,
+	messagingWindow,
 	replyToComment,
 	setIceBreakers,
 	setPersistentMenu,
@@ -69,6 +70,14 @@ function menuOf(this: IExecuteFunctions, i: number): PersistentMenu[] {
 	return byLocale(entries.call(this, 'persistentMenu', 'item', i), item).map(({ locale, list }) => ({ locale, items: list }));
 }
 
+/** A time parameter as messagingWindow takes it: epoch ms (a number, or digits), an ISO date, or null when empty. */
+export function timeOf(value: unknown): number | string | null {
+	if (typeof value === 'number') return value;
+	const text = typeof value === 'string' ? value.trim() : '';
+	if (text === '') return null;
+	return /^\d+$/.test(text) ? Number(text) : text;
+}
+
 /** `resource:operation` → the addon call, for everything but the sends. */
 export const operations: Record<string, Operation> = {
 	'comment:reply': async function (i, s) {
@@ -85,6 +94,10 @@ export const operations: Record<string, Operation> = {
 	},
 	'user:markSeen': async function (i, s) {
 		return markSeen({ ...account(s), userId: id.call(this, 'userId', i) }, s.options);
+	},
+	'user:messagingWindow': async function (i) {
+		const time = (name: string) => timeOf(this.getNodeParameter(name, i, '') as unknown);
+		return messagingWindow({ lastUserMessageAt: time('lastUserMessageAt'), commentAt: time('commentAt') });
 	},
 	'conversation:list': async function (i, s) {
 		const limit = this.getNodeParameter('limit', i) as number;

@@ -114,6 +114,13 @@ export const properties: INodeProperties[] = [
 				description: "Mark the person's messages as seen (a read receipt in their app)",
 				action: 'Mark a user s messages as seen',
 			},
+			{
+				name: 'Messaging Window',
+				value: 'messagingWindow',
+				description:
+					"Which messages Meta allows now, from the time of the person's last message (and of a comment, for a private reply): standard (24 h), human agent only (7 days) or none. No request is made.",
+				action: 'Check the messaging window',
+			},
 		],
 		default: 'getProfile',
 	},
@@ -293,6 +300,23 @@ export const properties: INodeProperties[] = [
 		...on('user', 'getProfile', 'markSeen'),
 	},
 	{
+		displayName: 'Last Message From the Person At',
+		name: 'lastUserMessageAt',
+		type: 'string',
+		default: '={{ $json.timestamp }}',
+		description:
+			"When the person last wrote (or tapped a button): epoch milliseconds or an ISO date. The Instagram Trigger gives a message's time as timestamp. Empty: unknown (nothing allowed).",
+		...on('user', 'messagingWindow'),
+	},
+	{
+		displayName: 'Comment Made At',
+		name: 'commentAt',
+		type: 'string',
+		default: '',
+		description: 'For a private reply: when the comment was made (epoch milliseconds or an ISO date); a private reply is allowed for 7 days',
+		...on('user', 'messagingWindow'),
+	},
+	{
 		displayName: 'Recipient ID',
 		name: 'recipientId',
 		type: 'string',
@@ -348,6 +372,17 @@ export const properties: INodeProperties[] = [
 		description: 'Whether to send with the HUMAN_AGENT tag: allowed up to 7 days after the person last wrote, for a human answer',
 		...on('message', 'sendText'),
 	},
+	...[on('message', 'sendText', 'sendQuickReplies', 'sendMedia', 'sendTemplate', 'senderAction', 'react'), on('comment', 'privateReply')].map(
+		(shown): INodeProperties => ({
+			displayName: 'Check Messaging Window',
+			name: 'checkWindow',
+			type: 'boolean',
+			default: true,
+			description:
+				"Whether to refuse, before sending, what Meta would refuse when the input item is the Instagram Trigger's event for this recipient: a message more than 24 hours after theirs (7 days with the Human Agent tag), a private reply to a comment more than 7 days old",
+			...shown,
+		}),
+	),
 	{
 		displayName: 'Media Type',
 		name: 'mediaType',
