@@ -3,31 +3,23 @@
 // Profile, with a fake IExecuteFunctions against the mock Graph server and the real addon, on
 // both login flavours; the node description keeps them usable as AI-agent tools.
 
-const { Instagram, InstagramNativeApi, startMockGraph } = require('./helpers/load')
-const { createCredentialStore, executeContext, firstConnectStore } = require('./helpers/fake-n8n')
+const { node, nodeSuite, runNode, afterHook, pageTokenStore } = require('./helpers/node-suite')
 const { NodeApiError, NodeOperationError } = require('n8n-workflow')
 
 const USER = '1254477777772919'
 const COMMENT = '17858893269000001'
-const node = new Instagram()
-const credentialType = new InstagramNativeApi()
 
 let mock
 let store
-beforeEach(async () => {
-  mock = await startMockGraph({ now: Date.now(), appSecret: 'test-app-secret' })
-  store = firstConnectStore(credentialType, mock)
+nodeSuite((s) => ({ mock, store } = s))
+beforeEach(() => {
   mock.profiles.set(USER, { name: 'Ana B', username: 'ana.b', followerCount: 12, userFollowsBusiness: true, businessFollowsUser: false })
 })
-afterEach(() => mock.close())
 
-async function run(params, opts = {}) {
-  const ctx = executeContext(node, { store, params, ...opts })
-  return node.execute.call(ctx)
-}
+const run = (params, opts) => runNode(store, params, opts)
 
 /** The requests after the credential hook and the /me lookup. */
-const calls = () => mock.requests.filter((e) => e.path !== '/access_token' && e.path !== '/v24.0/me')
+const calls = () => afterHook(mock)
 
 describe('comment operations (Instagram login)', () => {
   test('reply publicly: POST /{commentId}/replies with the text; the item is { id }', async () => {
@@ -85,16 +77,9 @@ describe('User: Get Profile', () => {
 })
 
 test('Facebook login with a page token: the page token and appsecret_proof on comment and profile calls', async () => {
-  const page = mock.pages[0]
-  const token = mock.tokens.issuePageToken({ pageId: page.id })
-  store = createCredentialStore(credentialType, {
-    loginType: 'facebook',
-    facebookAccess: 'page',
-    oauthAccessToken: token,
-    clientSecret: mock.appSecret,
-    facebookUrl: mock.url,
-    instagramUrl: 'http://127.0.0.1:9/unused',
-  })
+  const fb = pageTokenStore(mock)
+  store = fb.store
+  const { token } = fb
   await run({ resource: 'comment', operation: 'hide', commentId: COMMENT })
   await run({ resource: 'user', operation: 'getProfile', userId: USER })
   const used = calls().filter((e) => e.path === `/v24.0/${COMMENT}` || e.path === `/v24.0/${USER}`)

@@ -3,29 +3,19 @@
 // as Seen, with a fake IExecuteFunctions against the mock Graph server (its seeded inbox) and the
 // real addon; usable as AI-agent tools.
 
-const { Instagram, InstagramNativeApi, startMockGraph } = require('./helpers/load')
-const { executeContext, firstConnectStore } = require('./helpers/fake-n8n')
+const { node, nodeSuite, runNode, afterHook, pageTokenStore } = require('./helpers/node-suite')
 const { NodeOperationError } = require('n8n-workflow')
 
 const ANA = '1254477777772919'
-const node = new Instagram()
-const credentialType = new InstagramNativeApi()
 
 let mock
 let store
-beforeEach(async () => {
-  mock = await startMockGraph({ now: Date.now(), appSecret: 'test-app-secret' })
-  store = firstConnectStore(credentialType, mock)
-})
-afterEach(() => mock.close())
+nodeSuite((s) => ({ mock, store } = s))
 
-async function run(params, opts = {}) {
-  const ctx = executeContext(node, { store, params, ...opts })
-  return node.execute.call(ctx)
-}
+const run = (params, opts) => runNode(store, params, opts)
 
 /** The requests after the credential hook and the /me lookup. */
-const calls = () => mock.requests.filter((e) => e.path !== '/access_token' && e.path !== '/v24.0/me')
+const calls = () => afterHook(mock)
 
 describe('Conversation', () => {
   test('List: one item with the inbox, most recently active first, from the account the credential reaches', async () => {

@@ -3,25 +3,19 @@
 // a send makes before the network when its input item is the trigger's event for the recipient.
 // Fake IExecuteFunctions, the real addon, the mock Graph server standing in for Meta.
 
-const { Instagram, InstagramNativeApi, startMockGraph } = require('./helpers/load')
-const { executeContext, firstConnectStore } = require('./helpers/fake-n8n')
+const { nodeSuite, runNode } = require('./helpers/node-suite')
 const { NodeApiError } = require('n8n-workflow')
 
 const USER = '1254477777772919'
 const COMMENT = '17858893269000001'
 const HOUR = 3600e3
 const DAY = 24 * HOUR
-const node = new Instagram()
 
 let mock
 let store
-beforeEach(async () => {
-  mock = await startMockGraph({ now: Date.now(), appSecret: 'test-app-secret' })
-  store = firstConnectStore(new InstagramNativeApi(), mock)
-})
-afterEach(() => mock.close())
+nodeSuite((s) => ({ mock, store } = s))
 
-const run = (params, items, opts = {}) => node.execute.call(executeContext(node, { store, params, items, ...opts }))
+const run = (params, items, opts = {}) => runNode(store, params, { items, ...opts })
 const sends = () => mock.requests.filter((e) => e.path.endsWith('/messages'))
 /** The trigger's item for a message the person sent `ago` ms ago. */
 const messageEvent = (ago, extra = {}) => ({ json: { type: 'message', route: 'message', senderId: USER, timestamp: Date.now() - ago, text: 'hi', ...extra } })

@@ -4,26 +4,16 @@
 // addon, on both login flavours: fixedCollection entries grouped by locale, the wire requests,
 // errors as n8n errors; the node description keeps them usable as AI-agent tools.
 
-const { Instagram, InstagramNativeApi, startMockGraph } = require('./helpers/load')
-const { createCredentialStore, executeContext, firstConnectStore } = require('./helpers/fake-n8n')
+const { node, nodeSuite, runNode, afterHook, pageTokenStore } = require('./helpers/node-suite')
 const { NodeApiError, NodeOperationError } = require('n8n-workflow')
 
-const node = new Instagram()
-const credentialType = new InstagramNativeApi()
 const PATH = '/v24.0/17841400000000001/messenger_profile'
 
 let mock
 let store
-beforeEach(async () => {
-  mock = await startMockGraph({ now: Date.now(), appSecret: 'test-app-secret' })
-  store = firstConnectStore(credentialType, mock)
-})
-afterEach(() => mock.close())
+nodeSuite((s) => ({ mock, store } = s))
 
-async function run(params, opts = {}) {
-  const ctx = executeContext(node, { store, params, ...opts })
-  return node.execute.call(ctx)
-}
+const run = (params, opts) => runNode(store, params, opts)
 const json = async (params) => (await run({ resource: 'messengerProfile', ...params }))[0].map((i) => i.json)
 
 /** The messenger_profile requests (not the credential hook or the /me lookup). */
@@ -119,16 +109,9 @@ describe('persistent menu (Instagram login)', () => {
 })
 
 test('Facebook login with a page token: the page id, the page token and appsecret_proof on every call', async () => {
-  const page = mock.pages[0]
-  const token = mock.tokens.issuePageToken({ pageId: page.id })
-  store = createCredentialStore(credentialType, {
-    loginType: 'facebook',
-    facebookAccess: 'page',
-    oauthAccessToken: token,
-    clientSecret: mock.appSecret,
-    facebookUrl: mock.url,
-    instagramUrl: 'http://127.0.0.1:9/unused',
-  })
+  const fb = pageTokenStore(mock)
+  store = fb.store
+  const { page, token } = fb
   const item = { locale: 'default', type: 'postback', title: 'Human', payload: 'HUMAN' }
   await json({ operation: 'setPersistentMenu', persistentMenu: { item: [item] } })
   expect(await json({ operation: 'getPersistentMenu' })).toEqual([{ persistentMenu: [{ locale: 'default', items: [{ type: 'postback', title: 'Human', payload: 'HUMAN' }] }] }])

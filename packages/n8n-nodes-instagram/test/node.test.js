@@ -5,6 +5,7 @@
 // the mock received.
 
 const { Instagram, InstagramNativeApi, startMockGraph } = require('./helpers/load')
+const { nodeSuite } = require('./helpers/node-suite')
 const { createCredentialStore, executeContext, firstConnectStore } = require('./helpers/fake-n8n')
 const { NodeApiError, NodeOperationError } = require('n8n-workflow')
 
@@ -15,11 +16,7 @@ const credentialType = new InstagramNativeApi()
 
 let mock
 let store
-beforeEach(async () => {
-  mock = await startMockGraph({ now: Date.now(), appSecret: 'test-app-secret' })
-  store = firstConnectStore(credentialType, mock)
-})
-afterEach(() => mock.close())
+nodeSuite((s) => ({ mock, store } = s))
 
 const messagesPath = () => `/v24.0/${mock.account.userId}/messages`
 
@@ -247,16 +244,20 @@ describe('items, the account call, errors', () => {
   })
 
   test('an account id above 2^53 sent as a bare JSON number by /me stays exact', async () => {
-    await mock.close()
+    // a mock of its own (the suite's is closed after each test)
     mock = await startMockGraph({ now: Date.now(), appSecret: 'test-app-secret', account: { userId: '17841400000000123', userIdAsNumber: true } })
-    store = firstConnectStore(credentialType, mock)
-    const { out } = await run({ resource: 'message', operation: 'sendText', recipientId: USER, text: 'hi' })
-    // the mock really answers a bare number (JSON.parse would round it)
-    const raw = await (await fetch(`${mock.url}/v24.0/me?fields=user_id`, { headers: { authorization: `Bearer ${store.read().accessToken}` } })).text()
-    expect(raw).toContain('"user_id":17841400000000123')
-    expect(String(JSON.parse(raw).user_id)).not.toBe('17841400000000123')
-    expect(out[0][0].json.accountId).toBe('17841400000000123')
-    expect(mock.requestsTo('/v24.0/17841400000000123/messages')).toHaveLength(1)
+    try {
+      store = firstConnectStore(credentialType, mock)
+      const { out } = await run({ resource: 'message', operation: 'sendText', recipientId: USER, text: 'hi' })
+      // the mock really answers a bare number (JSON.parse would round it)
+      const raw = await (await fetch(`${mock.url}/v24.0/me?fields=user_id`, { headers: { authorization: `Bearer ${store.read().accessToken}` } })).text()
+      expect(raw).toContain('"user_id":17841400000000123')
+      expect(String(JSON.parse(raw).user_id)).not.toBe('17841400000000123')
+      expect(out[0][0].json.accountId).toBe('17841400000000123')
+      expect(mock.requestsTo('/v24.0/17841400000000123/messages')).toHaveLength(1)
+    } finally {
+      await mock.close()
+    }
   })
 
   test('Meta refuses (outside the 24 h window): NodeApiError with the addon code and HTTP status', async () => {

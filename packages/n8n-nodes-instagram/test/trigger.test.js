@@ -21,8 +21,11 @@ const BODY = Buffer.from(
 )
 const sign = (body, secret = APP_SECRET) => 'sha256=' + crypto.createHmac('sha256', secret).update(body).digest('hex')
 
+// Each delivery in a workflow of its own: these tests deliver the same body again and again, which
+// the trigger's deduplication (trigger-routing.test.js) would otherwise drop.
+let workflows = 0
 async function call(req, params = {}) {
-  const ctx = webhookContext(trigger, { store, params: { registration: 'manual', ...params }, ...req })
+  const ctx = webhookContext(trigger, { store, params: { registration: 'manual', ...params }, workflowId: `wf-call-${++workflows}`, ...req })
   const result = await trigger.webhook.call(ctx)
   return { result, res: ctx.res }
 }
@@ -109,7 +112,7 @@ describe('echoes and secrets', () => {
   })
   test('a delivery signed with the Meta App Secret is accepted too (the secrets are a list)', async () => {
     const metaStore = createCredentialStore(new InstagramNativeApi(), { clientSecret: APP_SECRET, metaAppSecret: 'meta-app-secret', oauthAccessToken: 'IGAAunused' })
-    const ctx = webhookContext(trigger, { store: metaStore, params: {}, method: 'POST', headers: { 'x-hub-signature-256': sign(BODY, 'meta-app-secret') }, rawBody: BODY })
+    const ctx = webhookContext(trigger, { store: metaStore, params: {}, workflowId: 'wf-meta-secret', method: 'POST', headers: { 'x-hub-signature-256': sign(BODY, 'meta-app-secret') }, rawBody: BODY })
     const result = await trigger.webhook.call(ctx)
     expect(ctx.res.statusCode).toBe(200)
     expect(result.workflowData[0]).toHaveLength(3)
@@ -150,7 +153,7 @@ describe('activation: self-registration on the app subscriptions edge, the accou
     const http = require('node:http')
     server = http.createServer(async (req, res) => {
       const u = new URL(req.url, 'http://127.0.0.1')
-      const c = webhookContext(trigger, { store: hookStore, method: req.method, query: Object.fromEntries(u.searchParams), workflowId: 'wf-1' })
+      const c = webhookContext(trigger, { store: hookStore, method: req.method, query: Object.fromEntries(u.searchParams) })
       await trigger.webhook.call(c)
       res.writeHead(c.res.statusCode, { 'content-type': 'text/plain' }).end(c.res.body ?? '')
     })

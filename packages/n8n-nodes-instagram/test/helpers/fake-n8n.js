@@ -270,11 +270,10 @@ function chunksOf(buf) {
 /**
  * The part of IWebhookFunctions the trigger uses. `staticData`: the node's workflow static data
  * (pass the same object to several calls, as n8n keeps it between executions); `mode`: 'trigger'
- * for the production URL, 'manual' for /webhook-test/. Each context is a workflow of its own
- * (the trigger remembers the events it saw per workflow and node) unless `workflowId` is given.
+ * for the production URL, 'manual' for /webhook-test/. The trigger remembers the events it let
+ * through per workflow and node: give tests that deliver the same body their own `workflowId`.
  */
-let webhookContexts = 0
-function webhookContext(nodeType, { store, method, query = {}, headers = {}, rawBody, unreadBody, params = {}, workflowId = `wf-${++webhookContexts}`, typeVersion = 1, staticData = {}, mode = 'trigger' }) {
+function webhookContext(nodeType, { store, method, query = {}, headers = {}, rawBody, unreadBody, params = {}, workflowId = 'wf-1', typeVersion = 1, staticData = {}, mode = 'trigger' }) {
   const res = fakeResponse()
   let body = {}
   if (rawBody !== undefined) {
