@@ -67,6 +67,14 @@ async function main() {
     sendMessageFacebook: [/\/messages$/, ['fbToken', 'appSecret'], () => ig.sendMessage({ accessToken: S.fbToken, appSecret: S.appSecret, accountId: '9100000000000001', recipient: { id: '1254477777772919' }, message: { text: 'hi' } }, opts)],
     setIceBreakers: ['/v24.0/me/messenger_profile', ['longToken'], () => ig.setIceBreakers({ accessToken: S.longToken, iceBreakers: [{ locale: 'default', questions: [{ question: 'q', payload: 'p' }] }] }, opts)],
     getPersistentMenuFacebook: [/\/messenger_profile$/, ['fbToken', 'appSecret'], () => ig.getPersistentMenu({ accessToken: S.fbToken, appSecret: S.appSecret, accountId: '9100000000000001' }, opts)],
+    replyToComment: [/\/replies$/, ['longToken'], () => ig.replyToComment({ accessToken: S.longToken, commentId: '17865799348089039', text: 'thanks' }, opts)],
+    hideCommentFacebook: ['/v24.0/17865799348089039', ['fbToken', 'appSecret'], () => ig.hideComment({ accessToken: S.fbToken, appSecret: S.appSecret, commentId: '17865799348089039' }, opts)],
+    deleteComment: ['/v24.0/17865799348089039', ['longToken'], () => ig.deleteComment({ accessToken: S.longToken, commentId: '17865799348089039' }, opts)],
+    getUserProfile: ['/v24.0/1254477777772919', ['longToken'], () => ig.getUserProfile({ accessToken: S.longToken, userId: '1254477777772919' }, opts)],
+    markSeen: ['/v24.0/me/messages', ['longToken'], () => ig.markSeen({ accessToken: S.longToken, userId: '1254477777772919' }, opts)],
+    // the conversation calls are paced at 2 a second: not what this suite is about
+    listConversations: ['/v24.0/me/conversations', ['longToken'], () => ig.listConversations({ accessToken: S.longToken }, { ...opts, pacing: false })],
+    getMessagesFacebook: [/\/conversations$/, ['fbToken', 'appSecret'], () => ig.getMessages({ accessToken: S.fbToken, appSecret: S.appSecret, accountId: '9100000000000001', userId: '1254477777772919' }, { ...opts, pacing: false })],
   }
   const faultsFor = (echo) => ({
     success: null,
