@@ -57,7 +57,7 @@ async function trial(offset) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   const hop = latencyMs > 0 ? await relay(server.address().port) : null
   const url = `http://127.0.0.1:${hop ? hop.port : server.address().port}`
-  const send = () => ig.sendMessage({ accessToken: TOKEN, recipient: { id: '2' }, message: { text: 'hi' } }, { instagramUrl: url, maxRetries: 0, timeoutMs: 5000 })
+  const send = () => ig.sendMessage({ accessToken: TOKEN, recipient: { id: '2' }, message: { text: 'hi' } }, { instagramUrl: url, maxRetries: 0, timeoutMs: 5000, pacing: false }) // concurrent sends to one recipient: measured unpaced
   await send()
   // The server's close reaches the client `latencyMs` after the server's timer fires, which
   // is `keepAliveMs` after the answer left the server (`latencyMs` before it arrived here).

@@ -338,7 +338,9 @@ async function benchSend(addon) {
     '',
   ].join('\n'))
   const req = { accessToken: mock.token, recipient: { id: '1000000000000001' }, message: { text: 'Your order #1234 has shipped \u{1F4E6}' } }
-  const opts = { instagramUrl: mock.url }
+  // Not paced: the peers neither pace nor keep per-recipient order, and every send here goes to one
+  // recipient (paced, they would go one at a time by design). This measures the client itself.
+  const opts = { instagramUrl: mock.url, pacing: false }
   const peers = [makeAxiosSender({ baseUrl: mock.url }), makeFetchSender({ baseUrl: mock.url }), makeUndiciSender({ baseUrl: mock.url })]
   const clients = [
     { name: 'instagram-native sendMessage', send: () => addon.sendMessage(req, opts) },

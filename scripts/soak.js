@@ -43,7 +43,9 @@ const mb = (b) => (b / 1048576).toFixed(1)
 
 async function main() {
   const mock = await startMockGraph({ appSecret: APP_SECRET, log: false, maxLogEntries: 0 })
-  const opts = { instagramUrl: mock.url, facebookUrl: mock.url, timeoutMs: 500, maxRetries: 1 }
+  // Unpaced: paced, 100 k sends to one account would take 100 s per 10 k (Meta's 100/s); the pacing
+  // table's own bounds are tested in src/graph/pacing/tests.rs.
+  const opts = { instagramUrl: mock.url, facebookUrl: mock.url, timeoutMs: 500, maxRetries: 1, pacing: false }
   const body = Buffer.from(JSON.stringify({ object: 'instagram', entry: [{ id: '1', time: 1, messaging: [{ sender: { id: '2' }, message: { mid: 'm', text: 'soak' } }] }] }))
   const sig = 'sha256=' + crypto.createHmac('sha256', APP_SECRET).update(body).digest('hex')
   const sendToken = mock.tokens.issueLongLived({ loginType: 'instagram' })
