@@ -192,7 +192,7 @@ function batch(items) {
   const message = ({ mid, echo = false, text = 'hello' }) => ({
     sender: { id: echo ? ACCOUNT : USER },
     recipient: { id: echo ? USER : ACCOUNT },
-    timestamp: 1764000000000,
+    timestamp: Date.now(), // the person's message, just now (the node checks Meta's messaging window)
     message: { mid, text, ...(echo ? { is_echo: true } : {}) },
   })
   const change = ({ comment, text = 'Price?', adId }) => ({
