@@ -106,7 +106,8 @@ function assertEqual(a, b, what) {
   }
 }
 
-const withoutIds = (result) => ({ ...result, events: result.events.map(({ id, ...rest }) => rest) })
+/** A result without what the plain peer does not compute: each event's id, dedupe key and route. */
+const withoutIds = (result) => ({ ...result, events: result.events.map(({ id, dedupeKey, route, ...rest }) => rest) })
 
 function machine() {
   const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8')
@@ -143,7 +144,8 @@ async function benchWebhook(addon) {
     const plainPeer = verifyWebhookJs(req, secrets)
     const completePeer = verifyWebhookCompleteJs(req, secrets)
     if (native.kind !== 'events' || native.events.length !== w.events) throw new Error(`${w.key}: native gave ${native.kind} with ${native.events?.length} events`)
-    // The plain peer: the same result modulo the addon's event ids. The complete one: the same, ids included.
+    // The plain peer: the same result modulo the addon's event ids, dedupe keys and routes. The
+    // complete one: the same, all of them included.
     assertEqual(withoutIds(native), plainPeer, `webhook ${w.key}, plain peer`)
     assertEqual(native, completePeer, `webhook ${w.key}, complete peer`)
     assertEqual(nativeAsync, native, `webhook ${w.key}, async vs sync`)
