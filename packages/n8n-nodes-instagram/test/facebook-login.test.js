@@ -9,6 +9,7 @@ const crypto = require('node:crypto')
 const { Instagram, InstagramTrigger, InstagramNativeApi, startMockGraph } = require('./helpers/load')
 const { createCredentialStore, executeContext, hookContext, webhookContext } = require('./helpers/fake-n8n')
 const { NodeOperationError } = require('n8n-workflow')
+const { pageTokenStore } = require('./helpers/node-suite')
 
 const DAY = 24 * 3600e3
 const APP_ID = '1234567890'
@@ -28,20 +29,7 @@ const proof = (token) => crypto.createHmac('sha256', APP_SECRET).update(token).d
 const exchanges = () => mock.requests.filter((e) => /access_token$/.test(e.path))
 const sendText = (text = 'hi') => ({ resource: 'message', operation: 'sendText', recipientId: USER, text })
 
-function pageStore(extra = {}) {
-  const page = mock.pages[0]
-  const token = mock.tokens.issuePageToken({ pageId: page.id })
-  const store = createCredentialStore(credentialType, {
-    loginType: 'facebook',
-    facebookAccess: 'page',
-    oauthAccessToken: token,
-    clientSecret: APP_SECRET,
-    facebookUrl: mock.url,
-    instagramUrl: 'http://127.0.0.1:9/unused',
-    ...extra,
-  })
-  return { store, token, page }
-}
+const pageStore = (extra) => pageTokenStore(mock, extra)
 
 function userStore(extra = {}) {
   const token = mock.tokens.issueShortLived({ loginType: 'facebook' })

@@ -31,8 +31,8 @@ function runNode(store, params, opts = {}) {
 /** The requests after the credential hook (the exchange) and the /me lookup. */
 const afterHook = (mock) => mock.requests.filter((e) => e.path !== '/access_token' && e.path !== '/v24.0/me')
 
-/** A Facebook-login credential (`store`) with a page token (`token`) of the mock's first page (`page`). */
-function pageTokenStore(mock) {
+/** A Facebook-login credential (`store`, with `extra` fields) with a page token (`token`) of the mock's first page (`page`). */
+function pageTokenStore(mock, extra = {}) {
   const page = mock.pages[0]
   const token = mock.tokens.issuePageToken({ pageId: page.id })
   const store = createCredentialStore(credentialType, {
@@ -42,6 +42,7 @@ function pageTokenStore(mock) {
     clientSecret: mock.appSecret,
     facebookUrl: mock.url,
     instagramUrl: 'http://127.0.0.1:9/unused',
+    ...extra,
   })
   return { store, page, token }
 }
